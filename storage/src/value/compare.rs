@@ -198,7 +198,10 @@ fn paths_same(a: &Path, b: &Path) -> bool {
     a.nodes.len() == b.nodes.len()
         && a.relationships.len() == b.relationships.len()
         && a.nodes.iter().zip(&b.nodes).all(|(x, y)| x.id == y.id)
-        && a.relationships.iter().zip(&b.relationships).all(|(x, y)| x.id == y.id)
+        && a.relationships
+            .iter()
+            .zip(&b.relationships)
+            .all(|(x, y)| x.id == y.id)
 }
 
 /// Combine element results of `=` over a sequence: any false → false, else any null → null.
@@ -283,9 +286,8 @@ impl Value {
             }
             (Date(a), Date(b)) => ord(a.cmp(b)),
             (LocalTime(a), LocalTime(b)) => ord(a.cmp(b)),
-            (Time(a), Time(b)) => ord(
-                time_instant(a.nanos, a.offset_seconds).cmp(&time_instant(b.nanos, b.offset_seconds)),
-            ),
+            (Time(a), Time(b)) => ord(time_instant(a.nanos, a.offset_seconds)
+                .cmp(&time_instant(b.nanos, b.offset_seconds))),
             (LocalDateTime(a), LocalDateTime(b)) => ord(a.cmp(b)),
             (DateTime(a), DateTime(b)) => ord((a.seconds, a.nanos).cmp(&(b.seconds, b.nanos))),
             _ => Comparison::Null,
@@ -417,7 +419,9 @@ impl Value {
             }
             (Map(a), Map(b)) => {
                 a.len() == b.len()
-                    && a.iter().zip(b.iter()).all(|((ka, va), (kb, vb))| ka == kb && va.equivalent(vb))
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|((ka, va), (kb, vb))| ka == kb && va.equivalent(vb))
             }
             (Node(a), Node(b)) => a.id == b.id,
             (Relationship(a), Relationship(b)) => a.id == b.id,
@@ -534,5 +538,362 @@ impl Eq for GroupKey {}
 impl Hash for GroupKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.0.hash_equiv(state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::{Date, DateTime, Duration, LocalTime, Node, Relationship, Time};
+    use std::collections::{BTreeMap, HashSet};
+
+    fn l(v: Vec<Value>) -> Value {
+        Value::List(v)
+    }
+    fn m(pairs: &[(&str, Value)]) -> Value {
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+    fn i(x: i64) -> Value {
+        Value::Integer(x)
+    }
+    fn f(x: f64) -> Value {
+        Value::Float(x)
+    }
+    fn s(x: &str) -> Value {
+        Value::String(x.into())
+    }
+    fn node(id: u64) -> Value {
+        Value::Node(Box::new(Node {
+            id,
+            labels: vec![],
+            properties: BTreeMap::new(),
+        }))
+    }
+    fn rel(id: u64) -> Value {
+        Value::Relationship(Box::new(Relationship {
+            id,
+            start: 0,
+            end: 1,
+            rel_type: "T".into(),
+            properties: BTreeMap::new(),
+        }))
+    }
+    const N: Value = Value::Null;
+    use Ternary::{False as F, Null as U, True as T};
+
+    #[test]
+    fn ternary_logic() {
+        assert_eq!(T.and(U), U);
+        assert_eq!(F.and(U), F);
+        assert_eq!(T.or(U), T);
+        assert_eq!(F.or(U), U);
+        assert_eq!(T.xor(F), T);
+        assert_eq!(T.xor(T), F);
+        assert_eq!(T.xor(U), U);
+        assert_eq!(U.not(), U);
+        assert_eq!(F.not(), T);
+        assert_eq!(Ternary::from(Some(true)), T);
+        assert_eq!(Ternary::from(None), U);
+        assert_eq!(Value::from(U), Value::Null);
+        assert_eq!(Option::<bool>::from(F), Some(false));
+        assert_eq!(Ternary::from_value(&i(1)), None);
+        assert_eq!(Ternary::from_value(&Value::Boolean(true)), Some(T));
+    }
+
+    #[test]
+    fn equality_scalars() {
+        assert_eq!(N.cypher_eq(&N), U);
+        assert_eq!(i(1).cypher_eq(&N), U);
+        assert_eq!(i(1).cypher_eq(&f(1.0)), T);
+        assert_eq!(f(1.0).cypher_eq(&i(1)), T);
+        assert_eq!(i(9007199254740993).cypher_eq(&f(9007199254740992.0)), F);
+        assert_eq!(i(9007199254740992).cypher_eq(&f(9007199254740992.0)), T);
+        assert_eq!(i(i64::MAX).cypher_eq(&f(i64::MAX as f64)), F);
+        assert_eq!(i(i64::MIN).cypher_eq(&f(i64::MIN as f64)), T);
+        let nan = f(f64::NAN);
+        assert_eq!(nan.cypher_eq(&nan), F);
+        assert_eq!(nan.cypher_eq(&i(1)), F);
+        assert_eq!(nan.cypher_eq(&s("a")), F);
+        assert_eq!(nan.cypher_neq(&nan), T);
+        assert_eq!(s("a").cypher_eq(&s("a")), T);
+        assert_eq!(s("1").cypher_eq(&i(1)), F);
+        assert_eq!(Value::Boolean(true).cypher_eq(&Value::Boolean(true)), T);
+        assert_eq!(f(0.0).cypher_eq(&f(-0.0)), T);
+        assert_eq!(node(1).cypher_eq(&node(1)), T);
+        assert_eq!(node(1).cypher_eq(&node(2)), F);
+        assert_eq!(node(1).cypher_eq(&rel(1)), F);
+        assert_eq!(rel(3).cypher_eq(&rel(3)), T);
+    }
+
+    #[test]
+    fn equality_lists_and_maps() {
+        // Comparison1 [6]
+        assert_eq!(l(vec![i(1), i(2)]).cypher_eq(&l(vec![i(1)])), F);
+        assert_eq!(l(vec![N]).cypher_eq(&l(vec![i(1)])), U);
+        assert_eq!(l(vec![s("a")]).cypher_eq(&l(vec![i(1)])), F);
+        let one = l(vec![i(1)]);
+        assert_eq!(
+            l(vec![one.clone()]).cypher_eq(&l(vec![one.clone(), l(vec![N])])),
+            F
+        );
+        assert_eq!(
+            l(vec![one.clone(), l(vec![i(2)])]).cypher_eq(&l(vec![one.clone(), l(vec![N])])),
+            U
+        );
+        assert_eq!(
+            l(vec![one.clone(), l(vec![i(2), i(3)])]).cypher_eq(&l(vec![one, l(vec![N])])),
+            F
+        );
+        assert_eq!(l(vec![i(1), N]).cypher_eq(&l(vec![i(1), N])), U);
+        assert_eq!(l(vec![i(1), f(2.0)]).cypher_eq(&l(vec![f(1.0), i(2)])), T);
+        assert_eq!(l(vec![]).cypher_eq(&l(vec![])), T);
+        // Comparison1 [7]
+        assert_eq!(m(&[]).cypher_eq(&m(&[])), T);
+        assert_eq!(m(&[("k", i(1))]).cypher_eq(&m(&[("k", i(1))])), T);
+        assert_eq!(m(&[("k", f(1.0))]).cypher_eq(&m(&[("k", f(1.0))])), T);
+        assert_eq!(m(&[]).cypher_eq(&m(&[("k", N)])), F);
+        assert_eq!(m(&[("k", N)]).cypher_eq(&m(&[])), F);
+        assert_eq!(m(&[("k", i(1))]).cypher_eq(&m(&[("k", i(1)), ("l", N)])), F);
+        assert_eq!(m(&[("k", N), ("l", i(1))]).cypher_eq(&m(&[("l", i(1))])), F);
+        assert_eq!(m(&[("k", N)]).cypher_eq(&m(&[("k", N), ("l", N)])), F);
+        assert_eq!(m(&[("k", N)]).cypher_eq(&m(&[("k", N)])), U);
+        assert_eq!(m(&[("k", i(1))]).cypher_eq(&m(&[("k", N)])), U);
+        assert_eq!(
+            m(&[("k", i(1)), ("l", N)]).cypher_eq(&m(&[("k", N), ("l", i(1))])),
+            U
+        );
+        assert_eq!(
+            m(&[("k", i(1)), ("l", N)]).cypher_eq(&m(&[("k", i(1)), ("l", i(1))])),
+            U
+        );
+        assert_eq!(
+            m(&[("k", i(1)), ("l", N)]).cypher_eq(&m(&[("k", i(2)), ("l", N)])),
+            F
+        );
+    }
+
+    #[test]
+    fn equality_temporal() {
+        let d1 = Value::Duration(Duration {
+            months: 1,
+            days: 2,
+            seconds: 3,
+            nanos: 0,
+        });
+        assert_eq!(d1.cypher_eq(&d1.clone()), T);
+        assert_eq!(d1.cypher_eq(&Value::Date(Date { days: 1 })), F);
+        assert_eq!(
+            Value::Date(Date { days: 1 }).cypher_eq(&Value::Date(Date { days: 1 })),
+            T
+        );
+        assert_eq!(
+            Value::Date(Date { days: 1 }).cypher_eq(&Value::Date(Date { days: 2 })),
+            F
+        );
+    }
+
+    #[test]
+    fn comparisons() {
+        assert_eq!(i(1).cypher_lt(&f(3.5)), T);
+        assert_eq!(f(3.5).cypher_gt(&i(1)), T);
+        assert_eq!(f(1.0).cypher_lt(&f(1.0)), F);
+        assert_eq!(i(1).cypher_lt(&f(1.0)), F);
+        assert_eq!(i(1).cypher_le(&f(1.0)), T);
+        assert_eq!(s("1.0").cypher_lt(&f(1.0)), U);
+        assert_eq!(s("1").cypher_lt(&i(1)), U);
+        assert_eq!(s("a").cypher_lt(&s("b")), T);
+        assert_eq!(s("xx").cypher_gt(&s("x")), T);
+        assert_eq!(Value::Boolean(false).cypher_lt(&Value::Boolean(true)), T);
+        assert_eq!(N.cypher_lt(&i(1)), U);
+        assert_eq!(node(1).cypher_lt(&node(2)), U);
+        assert_eq!(m(&[]).cypher_lt(&m(&[])), U);
+        assert_eq!(i(9007199254740993).cypher_gt(&f(9007199254740992.0)), T);
+        assert_eq!(i(i64::MAX).cypher_lt(&f(1e19)), T);
+        assert_eq!(i(i64::MIN).cypher_gt(&f(-1e19)), T);
+        assert_eq!(i(-3).cypher_gt(&f(-3.5)), T);
+        assert_eq!(i(-3).cypher_lt(&f(-2.5)), T);
+        // Comparison2 [5]: NaN
+        let nan = f(f64::NAN);
+        for other in [i(1), f(1.0), nan.clone()] {
+            assert_eq!(nan.cypher_gt(&other), F);
+            assert_eq!(nan.cypher_ge(&other), F);
+            assert_eq!(nan.cypher_lt(&other), F);
+            assert_eq!(nan.cypher_le(&other), F);
+        }
+        assert_eq!(nan.cypher_gt(&s("a")), U);
+        assert_eq!(nan.cypher_cmp(&i(1)), None);
+        assert_eq!(i(1).cypher_cmp(&i(2)), Some(Ordering::Less));
+        // Comparison2 [4]: lists
+        assert_eq!(l(vec![i(1), i(0)]).cypher_ge(&l(vec![i(1)])), T);
+        assert_eq!(l(vec![i(1), N]).cypher_ge(&l(vec![i(1)])), T);
+        assert_eq!(l(vec![i(1), i(2)]).cypher_ge(&l(vec![i(1), N])), U);
+        assert_eq!(l(vec![i(1), s("a")]).cypher_ge(&l(vec![i(1), N])), U);
+        assert_eq!(l(vec![i(1), i(2)]).cypher_ge(&l(vec![i(3), N])), F);
+        assert_eq!(l(vec![i(1), s("a")]).cypher_lt(&l(vec![i(1), i(2)])), U);
+        assert_eq!(l(vec![]).cypher_lt(&l(vec![i(1)])), T);
+    }
+
+    #[test]
+    fn temporal_comparisons() {
+        let t1 = Value::Time(Time {
+            nanos: 10 * 3600 * 1_000_000_000,
+            offset_seconds: 3600,
+        });
+        let t2 = Value::Time(Time {
+            nanos: (9 * 3600 + 35 * 60) * 1_000_000_000,
+            offset_seconds: 0,
+        });
+        assert_eq!(t1.cypher_lt(&t2), T);
+        assert_eq!(t1.cypher_eq(&t2), F);
+        let lt = Value::LocalTime(LocalTime { nanos: 5 });
+        assert_eq!(lt.cypher_lt(&t1), U);
+        let dt1 = Value::DateTime(DateTime {
+            seconds: 10,
+            nanos: 0,
+            offset_seconds: 3600,
+            zone: None,
+        });
+        let dt2 = Value::DateTime(DateTime {
+            seconds: 10,
+            nanos: 1,
+            offset_seconds: 0,
+            zone: None,
+        });
+        assert_eq!(dt1.cypher_lt(&dt2), T);
+        let d = Value::Duration(Duration {
+            months: 1,
+            days: 0,
+            seconds: 0,
+            nanos: 0,
+        });
+        assert_eq!(d.cypher_lt(&d), U);
+        assert_eq!(
+            Value::Date(Date { days: -5 }).cypher_lt(&Value::Date(Date { days: 3 })),
+            T
+        );
+    }
+
+    #[test]
+    fn total_order_across_types() {
+        // ReturnOrderBy1 [11]
+        let path = Value::Path(Box::new(crate::value::Path {
+            nodes: vec![Node {
+                id: 0,
+                labels: vec![],
+                properties: BTreeMap::new(),
+            }],
+            relationships: vec![],
+        }));
+        let expected = vec![
+            m(&[("a", s("map"))]),
+            node(0),
+            rel(0),
+            l(vec![s("list")]),
+            path,
+            Value::DateTime(DateTime {
+                seconds: 0,
+                nanos: 0,
+                offset_seconds: 0,
+                zone: None,
+            }),
+            Value::LocalDateTime(crate::value::LocalDateTime {
+                seconds: 0,
+                nanos: 0,
+            }),
+            Value::Date(Date { days: 0 }),
+            Value::Time(Time {
+                nanos: 0,
+                offset_seconds: 0,
+            }),
+            Value::LocalTime(LocalTime { nanos: 0 }),
+            Value::Duration(Duration {
+                months: 0,
+                days: 0,
+                seconds: 0,
+                nanos: 0,
+            }),
+            s("text"),
+            Value::Boolean(false),
+            Value::Boolean(true),
+            f(f64::NEG_INFINITY),
+            i(1),
+            f(1.5),
+            f(f64::INFINITY),
+            f(f64::NAN),
+            N,
+        ];
+        let mut shuffled = expected.clone();
+        shuffled.reverse();
+        shuffled.swap(3, 7);
+        shuffled.sort_by(|a, b| a.order_cmp(b));
+        assert_eq!(format!("{shuffled:?}"), format!("{expected:?}"));
+    }
+
+    #[test]
+    fn order_within_types() {
+        assert_eq!(i(1).order_cmp(&f(1.0)), Ordering::Equal);
+        assert_eq!(i(2).order_cmp(&f(1.5)), Ordering::Greater);
+        assert_eq!(f(f64::NAN).order_cmp(&i(i64::MAX)), Ordering::Greater);
+        assert_eq!(f(f64::NAN).order_cmp(&N), Ordering::Less);
+        assert_eq!(
+            l(vec![i(1)]).order_cmp(&l(vec![i(1), i(0)])),
+            Ordering::Less
+        );
+        assert_eq!(
+            l(vec![i(2)]).order_cmp(&l(vec![i(1), i(0)])),
+            Ordering::Greater
+        );
+        // Mixed lists: element type order applies ('a' < 1 since STRING < NUMBER).
+        assert_eq!(l(vec![s("a")]).order_cmp(&l(vec![i(1)])), Ordering::Less);
+        assert_eq!(l(vec![N]).order_cmp(&l(vec![i(1)])), Ordering::Greater);
+        assert_eq!(
+            m(&[("a", i(1))]).order_cmp(&m(&[("b", i(0))])),
+            Ordering::Less
+        );
+        assert_eq!(
+            m(&[("a", i(1))]).order_cmp(&m(&[("a", i(2))])),
+            Ordering::Less
+        );
+        assert_eq!(node(1).order_cmp(&node(2)), Ordering::Less);
+        assert_eq!(s("B").order_cmp(&s("a")), Ordering::Less);
+    }
+
+    #[test]
+    fn group_key_equivalence() {
+        let mut set = HashSet::new();
+        for v in [
+            N,
+            N,
+            f(f64::NAN),
+            f(f64::NAN),
+            i(1),
+            f(1.0),
+            f(-0.0),
+            i(0),
+            l(vec![i(1), N]),
+            l(vec![f(1.0), N]),
+            m(&[("k", i(2))]),
+            m(&[("k", f(2.0))]),
+            node(7),
+            node(7),
+            s("1"),
+            i(9007199254740993),
+            f(9007199254740992.0),
+            f(1.5),
+        ] {
+            set.insert(GroupKey(v));
+        }
+        // null, NaN, 1, 0, [1,null], {k:2}, node 7, '1', 2^53+1, 2^53, 1.5
+        assert_eq!(set.len(), 11);
+        assert!(GroupKey(i(1)) == GroupKey(f(1.0)));
+        assert!(GroupKey(f(f64::NAN)) == GroupKey(f(f64::NAN)));
+        assert!(GroupKey(N) == GroupKey(N));
+        assert!(GroupKey(s("1")) != GroupKey(i(1)));
+        assert!(GroupKey(i(9007199254740993)) != GroupKey(f(9007199254740992.0)));
     }
 }
