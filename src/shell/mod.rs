@@ -1,0 +1,247 @@
+//! The interactive shell (`plexus shell`) and the batch runner behind
+//! `plexus query`, with the pieces they share: statement splitting, error
+//! carets, `:commands` and parameters.
+
+pub mod batch;
+pub mod caret;
+pub mod commands;
+pub mod exec;
+pub mod params;
+pub mod report;
+pub mod statement_splitter;
+
+use std::io::{self, IsTerminal, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use rustyline::error::ReadlineError;
+use rustyline::DefaultEditor;
+
+use crate::db::{Database, Params};
+use crate::format::OutputFormat;
+use commands::Command;
+
+const PROMPT: &str = "plexus> ";
+const CONTINUATION_PROMPT: &str = "   ...> ";
+
+/// Whether the shell should keep reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+/// The shell's state: the database, the parameters and unfinished input.
+pub struct Shell<'a> {
+    db: &'a Database,
+    params: Params,
+    buffer: String,
+    /// How many statements or commands failed, for the exit code of scripts.
+    errors: usize,
+}
+
+impl<'a> Shell<'a> {
+    /// A shell on `db` with no parameters.
+    pub fn new(db: &'a Database) -> Self {
+        Shell {
+            db,
+            params: Params::new(),
+            buffer: String::new(),
+            errors: 0,
+        }
+    }
+
+    /// True while a statement is being typed (its `;` has not come yet).
+    pub fn is_continuing(&self) -> bool {
+        !self.buffer.is_empty()
+    }
+
+    /// Whether any statement or command has failed so far.
+    pub fn had_errors(&self) -> bool {
+        self.errors > 0
+    }
+
+    /// Forget the statement being typed (Ctrl-C).
+    pub fn clear_input(&mut self) {
+        self.buffer.clear();
+    }
+
+    /// Handle one line of input: a `:command`, or Cypher that runs once its `;` arrives.
+    pub fn feed_line(
+        &mut self,
+        line: &str,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<Flow> {
+        if self.buffer.is_empty() && line.trim_start().starts_with(':') {
+            return match commands::parse(line) {
+                Ok(command) => self.command(command, out, err),
+                Err(msg) => {
+                    self.errors += 1;
+                    writeln!(err, "{msg}").map(|()| Flow::Continue)
+                }
+            };
+        }
+        self.buffer.push_str(line);
+        self.buffer.push('\n');
+        let split = statement_splitter::split(&self.buffer);
+        let statements: Vec<String> = split.statements.iter().map(|s| s.to_string()).collect();
+        self.buffer = split.rest.to_string();
+        for statement in statements {
+            self.run_statement(&statement, out, err)?;
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// At end of piped input, run a last statement that lacks its `;`.
+    pub fn finish(&mut self, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        let rest = std::mem::take(&mut self.buffer);
+        let rest = rest.trim();
+        if rest.is_empty() {
+            return Ok(());
+        }
+        self.run_statement(rest, out, err)
+    }
+
+    fn command(
+        &mut self,
+        command: Command,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<Flow> {
+        match command {
+            Command::Help => writeln!(out, "{}", commands::HELP)?,
+            Command::Quit => return Ok(Flow::Quit),
+            Command::Explain(query) => {
+                if let Some(outcome) = self.execute(&format!("EXPLAIN {query}"), err)? {
+                    match &outcome.plan {
+                        Some(plan) => writeln!(out, "{}", plan.trim_end())?,
+                        None => writeln!(err, "the database returned no plan")?,
+                    }
+                }
+            }
+            Command::Profile(query) => self.run_statement(&format!("PROFILE {query}"), out, err)?,
+            Command::Param { name, expr } => {
+                match self.guarded(|db, p| params::evaluate(db, expr, p)) {
+                    Some(Ok(value)) => {
+                        writeln!(out, "${name} => {value}")?;
+                        self.params.insert(name.to_string(), value);
+                    }
+                    Some(Err(e)) => {
+                        self.errors += 1;
+                        writeln!(err, "{}", params::render_error(&e, expr))?;
+                    }
+                    None => {
+                        self.errors += 1;
+                        writeln!(err, "{CRASHED}")?;
+                    }
+                }
+            }
+            Command::Params if self.params.is_empty() => writeln!(out, "No parameters set.")?,
+            Command::Params => {
+                for (name, value) in &self.params {
+                    writeln!(out, ":param {name} => {value}")?;
+                }
+            }
+            Command::Clear => {
+                self.params.clear();
+                writeln!(out, "Parameters cleared.")?;
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn run_statement(
+        &mut self,
+        query: &str,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<()> {
+        if let Some(outcome) = self.execute(query, err)? {
+            report::print(&outcome, OutputFormat::Table, out, err)?;
+        }
+        out.flush()
+    }
+
+    /// Run `query`; on failure print the error and return `None`.
+    fn execute(&mut self, query: &str, err: &mut dyn Write) -> io::Result<Option<exec::Outcome>> {
+        let message = match self.guarded(|db, p| exec::run(db, query, p)) {
+            Some(Ok(outcome)) => return Ok(Some(outcome)),
+            Some(Err(e)) => caret::render_error(&e, query),
+            None => CRASHED.to_string(),
+        };
+        self.errors += 1;
+        writeln!(err, "{message}").map(|()| None)
+    }
+
+    /// Call into the database, surviving a panic in it (`None`): a bug in the
+    /// engine should not end the user's session.
+    fn guarded<T>(&self, f: impl FnOnce(&Database, &Params) -> T) -> Option<T> {
+        panic::catch_unwind(AssertUnwindSafe(|| f(self.db, &self.params))).ok()
+    }
+}
+
+const CRASHED: &str = "InternalError: the query crashed the engine (a bug; please report it)";
+
+/// Run the interactive shell on stdin until `:quit` or end of input. Without a
+/// terminal it reads plain lines, so scripts can be piped in; then the result
+/// is false if anything failed (for the exit code).
+pub fn run(db: &Database) -> io::Result<bool> {
+    let interactive = io::stdin().is_terminal();
+    let banner = format!(
+        "Plexus {} — in-memory database (nothing is saved). Type :help for help.",
+        env!("CARGO_PKG_VERSION")
+    );
+    if interactive {
+        println!("{banner}");
+    } else {
+        // Keep stdout for results when a script is piped in.
+        eprintln!("{banner}");
+    }
+    let mut editor = DefaultEditor::new().map_err(io::Error::other)?;
+    let history = interactive.then(history_path).flatten();
+    if let Some(path) = &history {
+        // A missing or unreadable history file is not worth a word.
+        let _ = editor.load_history(path);
+    }
+    let mut shell = Shell::new(db);
+    let (mut out, mut err) = (io::stdout(), io::stderr());
+    loop {
+        let prompt = if shell.is_continuing() {
+            CONTINUATION_PROMPT
+        } else {
+            PROMPT
+        };
+        match editor.readline(prompt) {
+            Ok(line) => {
+                if interactive && !line.trim().is_empty() {
+                    let _ = editor.add_history_entry(line.as_str());
+                }
+                if shell.feed_line(&line, &mut out, &mut err)? == Flow::Quit {
+                    break;
+                }
+            }
+            Err(ReadlineError::Interrupted) => shell.clear_input(),
+            Err(ReadlineError::Eof) => {
+                if !interactive {
+                    shell.finish(&mut out, &mut err)?;
+                }
+                break;
+            }
+            Err(e) => {
+                writeln!(err, "cannot read input: {e}")?;
+                break;
+            }
+        }
+    }
+    if let Some(path) = &history {
+        let _ = editor.save_history(path);
+    }
+    Ok(interactive || !shell.had_errors())
+}
+
+/// `~/.plexus_history`, when there is a home directory.
+fn history_path() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+    Some(PathBuf::from(home).join(".plexus_history"))
+}

@@ -1,0 +1,219 @@
+//! End-to-end tests of the `plexus` binary: `plexus query` in each output
+//! format, error reporting, and `plexus shell` driven through a pipe.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{json, Value as Json};
+
+/// Run `plexus ARGS` with `stdin` piped in.
+fn plexus(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plexus"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start plexus");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait for plexus")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Run `plexus query -e QUERY --format json EXTRA...`, expect success, parse
+/// each stdout line as one statement's JSON array.
+fn query_json(query: &str, extra: &[&str]) -> Vec<Json> {
+    let mut args = vec!["query", "-e", query, "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = plexus(&args, "");
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn query_json_has_one_record_per_row() {
+    let arrays = query_json("UNWIND [1,2,3] AS x RETURN x, x * 2 AS y", &[]);
+    assert_eq!(
+        arrays,
+        vec![json!([{"x": 1, "y": 2}, {"x": 2, "y": 4}, {"x": 3, "y": 6}])]
+    );
+}
+
+#[test]
+fn query_json_prints_one_array_per_statement() {
+    let arrays = query_json(
+        "RETURN 'a;b' AS s; UNWIND [1,2,3] AS x RETURN x, x * 2 AS y;",
+        &[],
+    );
+    assert_eq!(arrays.len(), 2);
+    assert_eq!(arrays[0], json!([{"s": "a;b"}]));
+    assert_eq!(arrays[1].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn query_json_reports_writes_on_stderr_only() {
+    let out = plexus(
+        &[
+            "query",
+            "-e",
+            "CREATE (n:P {name:'x'}) RETURN n.name",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let parsed: Json = serde_json::from_str(stdout(&out).trim()).expect("stdout is JSON");
+    assert_eq!(parsed, json!([{"n.name": "x"}]));
+    assert!(
+        stderr(&out).contains("1 row in"),
+        "stderr: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("Created 1 node"),
+        "stderr: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn query_params_are_cypher_expressions() {
+    let arrays = query_json(
+        "RETURN $x AS x, $s AS s",
+        &["--param", "x=42", "--param", "s='hi'"],
+    );
+    assert_eq!(arrays, vec![json!([{"x": 42, "s": "hi"}])]);
+}
+
+#[test]
+fn query_csv_has_header_then_rows_and_nothing_else() {
+    let out = plexus(
+        &[
+            "query",
+            "-e",
+            "UNWIND [1,2,3] AS x RETURN x, x * 2 AS y",
+            "--format",
+            "csv",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "x,y\n1,2\n2,4\n3,6\n");
+    let out = plexus(&["query", "-e", "RETURN 'a;b' AS s", "--format", "csv"], "");
+    assert_eq!(stdout(&out), "s\na;b\n");
+}
+
+#[test]
+fn query_table_is_aligned_with_a_summary() {
+    let out = plexus(
+        &["query", "-e", "UNWIND [1,2,3] AS x RETURN x, x * 2 AS y"],
+        "",
+    );
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("| x | y |"), "{text}");
+    assert!(text.contains("| 3 | 6 |"), "{text}");
+    assert!(text.contains("3 rows in "), "{text}");
+    let out = plexus(&["query", "-e", "RETURN 'a;b' AS s"], "");
+    assert!(stdout(&out).contains("| 'a;b' |"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("1 row in "), "{}", stdout(&out));
+}
+
+#[test]
+fn query_reads_a_script_from_stdin() {
+    let out = plexus(
+        &["query", "-f", "-", "--format", "csv"],
+        "RETURN 1 AS a;\n// done\n",
+    );
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "a\n1\n");
+}
+
+#[test]
+fn query_error_exits_1_with_code_and_caret() {
+    let out = plexus(&["query", "-e", "RETURN 1 +", "--format", "json"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    let err = stderr(&out);
+    assert!(err.contains("SyntaxError."), "{err}");
+    assert!(err.contains("  RETURN 1 +\n"), "{err}");
+    assert!(err.lines().any(|l| l.trim() == "^"), "{err}");
+}
+
+#[test]
+fn query_stops_at_the_first_error() {
+    let out = plexus(
+        &[
+            "query",
+            "-e",
+            "RETURN 1 AS a; RETURN 1 +; RETURN 2 AS b",
+            "--format",
+            "csv",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "a\n1\n");
+}
+
+#[test]
+fn shell_runs_piped_statements_and_params() {
+    let script = "RETURN 'a;b' AS s; UNWIND [1,2,3] AS x\n\
+                  RETURN x, x * 2 AS y;\n\
+                  :param x => 42\n\
+                  :param s => 'hi'\n\
+                  :params\n\
+                  RETURN $x AS x, $s AS s;\n\
+                  :quit\n\
+                  RETURN 1 +;\n";
+    let out = plexus(&["shell"], script);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("| 'a;b' |"), "{text}");
+    assert!(text.contains("| 3 | 6 |"), "{text}");
+    assert!(text.contains("3 rows in "), "{text}");
+    assert!(text.contains(":param x => 42"), "{text}");
+    assert!(text.contains("| 42 | 'hi' |"), "{text}");
+    assert!(
+        stderr(&out).contains("in-memory database"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("SyntaxError"),
+        "ran past :quit: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn shell_reports_errors_with_a_caret_and_goes_on() {
+    let out = plexus(&["shell"], "RETURN 1 +;\n:nonsense\nRETURN 'a;b' AS s");
+    let err = stderr(&out);
+    assert!(err.contains("SyntaxError."), "{err}");
+    assert!(err.contains("  RETURN 1 +\n"), "{err}");
+    assert!(err.contains("unknown command :nonsense"), "{err}");
+    // The last statement lacks its `;` but runs at end of input.
+    assert!(stdout(&out).contains("| 'a;b' |"), "{}", stdout(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a piped script with errors fails"
+    );
+}
