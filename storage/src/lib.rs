@@ -27,3 +27,8 @@ pub use snapshot::{Direction, Snapshot};
 pub use statistics::{Statistics, TypeStatistics};
 pub use value::{Node, NodeId, Path, RelId, Relationship, Value};
 pub use write_txn::WriteTxn;
+
+#[cfg(test)]
+mod differential_tests;
+#[cfg(test)]
+mod test_util;
