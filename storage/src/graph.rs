@@ -191,3 +191,228 @@ impl Graph {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Direction;
+    use crate::test_util::dump;
+    use crate::value::Value;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn reader_snapshot_is_isolated_from_commits() {
+        let g = Graph::new();
+        assert_eq!(g.seq(), 0);
+        let mut t = g.begin_write().unwrap();
+        let a = t.create_node(&s(&["P"]), vec![("name".into(), "a".into())]).unwrap();
+        assert_eq!(t.commit().unwrap(), 1);
+        let old = g.snapshot();
+        let before = dump(&old);
+        let mut t = g.begin_write().unwrap();
+        let b = t.create_node(&s(&["P"]), vec![]).unwrap();
+        t.create_relationship(a, b, "R", vec![]).unwrap();
+        t.set_node_property(a, "name", "changed".into()).unwrap();
+        t.remove_label(a, "P").unwrap();
+        assert_eq!(t.commit().unwrap(), 2);
+        assert_eq!(dump(&old), before);
+        assert_eq!(old.seq(), 1);
+        assert_eq!(old.node_count(), 1);
+        let name = old.key_id("name").unwrap();
+        assert_eq!(old.node_property(a, name), Value::from("a"));
+        let new = g.snapshot();
+        assert_eq!(new.node_property(a, name), Value::from("changed"));
+        assert_eq!(new.degree(a, Direction::Outgoing, &[]), 1);
+        g.compact().unwrap();
+        assert_eq!(dump(&old), before);
+    }
+
+    #[test]
+    fn own_writes_are_visible_only_in_the_txn_view() {
+        let g = Graph::new();
+        let mut t = g.begin_write().unwrap();
+        let a = t.create_node(&s(&["P"]), vec![("x".into(), Value::Integer(1))]).unwrap();
+        let view = t.view();
+        assert!(view.node_exists(a));
+        assert_eq!(view.node_property(a, view.key_id("x").unwrap()), Value::Integer(1));
+        assert!(!g.snapshot().node_exists(a));
+        assert_eq!(g.snapshot().label_id("P"), None);
+        // A view taken earlier does not see later writes of the same txn.
+        t.set_node_property(a, "x", Value::Integer(2)).unwrap();
+        assert_eq!(view.node_property(a, view.key_id("x").unwrap()), Value::Integer(1));
+        assert_eq!(t.view().node_property(a, view.key_id("x").unwrap()), Value::Integer(2));
+        assert_eq!(t.changes().len(), 2);
+    }
+
+    #[test]
+    fn rollback_and_drop_discard() {
+        let g = Graph::new();
+        let mut t = g.begin_write().unwrap();
+        t.create_node(&s(&["P"]), vec![]).unwrap();
+        t.rollback();
+        let mut t = g.begin_write().unwrap();
+        t.create_node(&s(&["Q"]), vec![]).unwrap();
+        drop(t);
+        let snap = g.snapshot();
+        assert_eq!(snap.seq(), 0);
+        assert_eq!(snap.node_count(), 0);
+        assert_eq!(snap.node_capacity(), 0);
+        assert!(snap.labels().is_empty());
+        // Ids are handed out again after a rollback: nothing was published.
+        let mut t = g.begin_write().unwrap();
+        assert_eq!(t.create_node(&[], vec![]).unwrap(), 0);
+        assert_eq!(t.commit().unwrap(), 1);
+    }
+
+    #[test]
+    fn one_writer_at_a_time() {
+        let g = Graph::new();
+        let t = g.begin_write().unwrap();
+        let e = g.try_begin_write().err().unwrap();
+        assert_eq!(e.detail, "WriterBusy");
+        let g2 = g.clone();
+        let handle = std::thread::spawn(move || {
+            let mut t2 = g2.begin_write().unwrap();
+            t2.create_node(&[], vec![]).unwrap();
+            t2.commit().unwrap()
+        });
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert_eq!(g.seq(), 0);
+        drop(t);
+        assert_eq!(handle.join().unwrap(), 1);
+        assert!(g.try_begin_write().is_ok());
+    }
+
+    #[test]
+    fn delete_connected_node_needs_detach() {
+        let g = Graph::new();
+        let mut t = g.begin_write().unwrap();
+        let a = t.create_node(&[], vec![]).unwrap();
+        let b = t.create_node(&[], vec![]).unwrap();
+        let r = t.create_relationship(a, b, "R", vec![]).unwrap();
+        t.commit().unwrap();
+        let mut t = g.begin_write().unwrap();
+        let e = t.delete_node(a, false).unwrap_err();
+        assert_eq!(e.class, crate::ErrorClass::ConstraintVerificationFailed);
+        assert_eq!(e.detail, "DeleteConnectedNode");
+        t.delete_node(a, true).unwrap();
+        t.delete_node(a, true).unwrap(); // no-op
+        t.delete_node(999, false).unwrap(); // no-op
+        let v = t.view();
+        assert!(!v.node_exists(a) && !v.rel_exists(r) && v.node_exists(b));
+        assert_eq!(v.degree(b, Direction::Both, &[]), 0);
+        assert_eq!(t.changes().len(), 2);
+        t.commit().unwrap();
+        let e = g.begin_write().unwrap().create_relationship(a, b, "R", vec![]).unwrap_err();
+        assert_eq!(e.class, crate::ErrorClass::EntityNotFound);
+    }
+
+    #[test]
+    fn invalid_property_types_are_type_errors() {
+        let g = Graph::new();
+        let mut t = g.begin_write().unwrap();
+        let a = t.create_node(&[], vec![]).unwrap();
+        let map = Value::Map(Default::default());
+        for bad in [map.clone(), Value::List(vec![map]), Value::List(vec![Value::List(vec![])])] {
+            let e = t.set_node_property(a, "p", bad.clone()).unwrap_err();
+            assert_eq!((e.class, e.detail), (crate::ErrorClass::TypeError, "InvalidPropertyType"));
+            assert!(t.create_node(&[], vec![("p".into(), bad)]).is_err());
+        }
+        t.set_node_property(a, "p", Value::from(vec![1i64, 2])).unwrap();
+        assert_eq!(t.view().node_properties(a).len(), 1);
+        t.set_node_property(a, "p", Value::Null).unwrap();
+        assert!(t.view().node_properties(a).is_empty());
+    }
+
+    #[test]
+    fn apply_replays_a_change_set() {
+        let g = Graph::new();
+        let mut t = g.begin_write().unwrap();
+        let a = t.create_node_with_external_id(Some("v1"), &s(&["A", "B"]), vec![("k".into(), 1.into())]).unwrap();
+        let b = t.create_node(&s(&["A"]), vec![]).unwrap();
+        let r = t.create_relationship(a, b, "R", vec![("w".into(), 0.5.into())]).unwrap();
+        t.set_rel_property(r, "w", 1.5.into()).unwrap();
+        t.add_label(b, "C").unwrap();
+        t.remove_label(a, "B").unwrap();
+        let c = t.create_node(&[], vec![]).unwrap();
+        t.delete_node(c, false).unwrap();
+        let r2 = t.create_relationship(b, b, "S", vec![]).unwrap();
+        t.delete_relationship(r2).unwrap();
+        let changes = t.changes().clone();
+        t.commit().unwrap();
+
+        let replica = Graph::new();
+        assert_eq!(replica.apply(&changes).unwrap(), 1);
+        assert_eq!(dump(&replica.snapshot()), dump(&g.snapshot()));
+        assert_eq!(replica.snapshot().node_by_external_id("v1"), Some(a));
+        // Replaying again mismatches ids instead of silently diverging.
+        let e = replica.apply(&changes).unwrap_err();
+        assert_eq!(e.detail, "ReplayIdMismatch");
+        assert_eq!(replica.seq(), 1);
+    }
+
+    #[test]
+    fn compaction_preserves_every_read() {
+        let g = Graph::new();
+        let mut t = g.begin_write().unwrap();
+        let mut ids = Vec::new();
+        for i in 0..50i64 {
+            let labels = if i % 3 == 0 { s(&["A"]) } else { s(&["B"]) };
+            let ext = format!("n{i}");
+            ids.push(t.create_node_with_external_id(Some(&ext), &labels, vec![("i".into(), i.into())]).unwrap());
+        }
+        for w in ids.windows(2) {
+            t.create_relationship(w[0], w[1], if w[0] % 2 == 0 { "E" } else { "O" }, vec![("w".into(), (w[0] as i64).into())])
+                .unwrap();
+        }
+        t.create_relationship(ids[3], ids[3], "E", vec![]).unwrap();
+        t.commit().unwrap();
+        let before = dump(&g.snapshot());
+        g.compact().unwrap();
+        assert_eq!(dump(&g.snapshot()), before);
+        assert_eq!(g.snapshot().delta_changes(), 0);
+
+        // A second round on top of a compacted base: deletes, relabels, overrides.
+        let mut t = g.begin_write().unwrap();
+        t.delete_node(ids[10], true).unwrap();
+        t.delete_relationship(0).unwrap();
+        t.add_label(ids[1], "A").unwrap();
+        t.remove_label(ids[0], "A").unwrap();
+        t.set_node_property(ids[2], "i", "two".into()).unwrap();
+        t.set_node_property(ids[4], "i", Value::Null).unwrap();
+        t.set_rel_property(5, "w", Value::Null).unwrap();
+        let n = t.create_node_with_external_id(Some("n10"), &s(&["C"]), vec![]).unwrap();
+        t.create_relationship(n, ids[3], "E", vec![]).unwrap();
+        t.commit().unwrap();
+        let snap = g.snapshot();
+        let before = dump(&snap);
+        assert_eq!(snap.node_by_external_id("n10"), Some(n));
+        g.compact().unwrap();
+        let after = g.snapshot();
+        assert_eq!(dump(&after), before);
+        assert_eq!(after.node_by_external_id("n10"), Some(n));
+        assert_eq!(after.external_id(ids[10]), None);
+        assert_eq!(after.seq(), snap.seq());
+    }
+
+    #[test]
+    fn commit_compacts_past_the_threshold() {
+        let g = Graph::with_config(GraphConfig { compact_threshold: 10 });
+        let mut t = g.begin_write().unwrap();
+        for _ in 0..5 {
+            t.create_node(&[], vec![]).unwrap();
+        }
+        t.commit().unwrap();
+        assert_eq!(g.snapshot().delta_changes(), 5);
+        let mut t = g.begin_write().unwrap();
+        for _ in 0..5 {
+            t.create_node(&[], vec![]).unwrap();
+        }
+        t.commit().unwrap();
+        assert_eq!(g.snapshot().delta_changes(), 0);
+        assert_eq!(g.snapshot().node_count(), 10);
+    }
+}
