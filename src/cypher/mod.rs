@@ -1,0 +1,3 @@
+pub mod ast;
+mod parse;
+pub mod parser;
