@@ -124,13 +124,20 @@ pub struct SetClause {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetItem {
     /// `n.k = v` (the target is any expression ending in a property lookup).
-    Property { target: Expr, key: String, value: Expr },
+    Property {
+        target: Expr,
+        key: String,
+        value: Expr,
+    },
     /// `n = {map}`
     Replace { variable: String, value: Expr },
     /// `n += {map}`
     Merge { variable: String, value: Expr },
     /// `n:A:B`
-    Labels { variable: String, labels: Vec<String> },
+    Labels {
+        variable: String,
+        labels: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,8 +148,14 @@ pub struct Remove {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RemoveItem {
-    Property { target: Expr, key: String },
-    Labels { variable: String, labels: Vec<String> },
+    Property {
+        target: Expr,
+        key: String,
+    },
+    Labels {
+        variable: String,
+        labels: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -289,7 +302,11 @@ pub enum ExprKind {
     /// `a < b <= c` is kept as a chain so `b` is evaluated once.
     Comparison(Box<Expr>, Vec<(BinaryOp, Expr)>),
     /// `name(args)`; `name` keeps its namespace (`a.b.c`) and the user's case.
-    Function { name: String, distinct: bool, args: Vec<Expr> },
+    Function {
+        name: String,
+        distinct: bool,
+        args: Vec<Expr>,
+    },
     /// `count(*)`
     CountStar,
     Case {
@@ -329,6 +346,8 @@ pub enum ExprKind {
     PatternPredicate(Box<PatternPart>),
     /// `EXISTS { MATCH ... }` or `EXISTS { (a)-->(b) WHERE ... }`.
     ExistsSubquery(Box<Match>),
+    /// `EXISTS { MATCH ... WITH ... RETURN ... }`: any body that is more than one MATCH.
+    ExistsQuery(Box<Query>),
     /// `n {.name, .age, k: expr, .*}`
     MapProjection {
         variable: String,
