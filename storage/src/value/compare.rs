@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
 use super::{Path, Value};
+use crate::error::{Error, Result};
 
 /// Kleene three-valued logic: the result of a Cypher predicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,12 +67,15 @@ impl Ternary {
         self == Ternary::True
     }
 
-    /// Boolean values map to true/false, null to null; other types are `None`.
-    pub fn from_value(v: &Value) -> Option<Ternary> {
+    /// A value in boolean context: booleans and null; anything else is a TypeError.
+    pub fn from_value(v: &Value) -> Result<Ternary> {
         match v {
-            Value::Null => Some(Ternary::Null),
-            Value::Boolean(b) => Some(Ternary::from(*b)),
-            _ => None,
+            Value::Null => Ok(Ternary::Null),
+            Value::Boolean(b) => Ok(Ternary::from(*b)),
+            other => Err(Error::type_error(
+                "InvalidArgumentType",
+                format!("expected a BOOLEAN, got {}", other.type_name()),
+            )),
         }
     }
 }
@@ -110,7 +114,7 @@ impl From<Ternary> for Value {
 
 /// The outcome of comparing two values with `<`, `<=`, `>`, `>=`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Comparison {
+enum Comparison {
     /// The values are comparable and ordered this way.
     Ordered(Ordering),
     /// Comparable types but no order (NaN involved): every comparison is false.
@@ -120,6 +124,13 @@ pub enum Comparison {
 }
 
 impl Comparison {
+    fn ordering(self) -> Option<Ordering> {
+        match self {
+            Comparison::Ordered(o) => Some(o),
+            _ => None,
+        }
+    }
+
     /// Evaluate a comparison operator given which orderings satisfy it.
     fn test(self, accept: impl Fn(Ordering) -> bool) -> Ternary {
         match self {
@@ -264,8 +275,19 @@ impl Value {
         self.cypher_eq(other).not()
     }
 
-    /// Comparison for `<`, `<=`, `>`, `>=` with Cypher rules (null, NaN, incomparable types).
-    pub fn cypher_compare(&self, other: &Value) -> Comparison {
+    /// Comparison for `<`, `<=`, `>`, `>=`: `None` is null (a null operand or
+    /// incomparable types), `Some(None)` is unordered (NaN: every comparison is
+    /// false), `Some(Some(ordering))` otherwise.
+    pub fn cypher_compare(&self, other: &Value) -> Option<Option<Ordering>> {
+        match self.compare(other) {
+            Comparison::Ordered(o) => Some(Some(o)),
+            Comparison::Unordered => Some(None),
+            Comparison::Null => None,
+        }
+    }
+
+    /// The three-way comparison behind `cypher_compare`.
+    fn compare(&self, other: &Value) -> Comparison {
         use Value::*;
         let ord = |o: Ordering| Comparison::Ordered(o);
         match (self, other) {
@@ -277,7 +299,7 @@ impl Value {
             (String(a), String(b)) => ord(a.cmp(b)),
             (List(a), List(b)) => {
                 for (x, y) in a.iter().zip(b.iter()) {
-                    match x.cypher_compare(y) {
+                    match x.compare(y) {
                         Comparison::Ordered(Ordering::Equal) => {}
                         c => return c,
                     }
@@ -296,30 +318,27 @@ impl Value {
 
     /// `cypher_compare` as an `Option` (`None` for null, NaN or incomparable).
     pub fn cypher_cmp(&self, other: &Value) -> Option<Ordering> {
-        match self.cypher_compare(other) {
-            Comparison::Ordered(o) => Some(o),
-            _ => None,
-        }
+        self.compare(other).ordering()
     }
 
     /// Cypher `<`.
     pub fn cypher_lt(&self, other: &Value) -> Ternary {
-        self.cypher_compare(other).test(|o| o == Ordering::Less)
+        self.compare(other).test(|o| o == Ordering::Less)
     }
 
     /// Cypher `<=`.
     pub fn cypher_le(&self, other: &Value) -> Ternary {
-        self.cypher_compare(other).test(|o| o != Ordering::Greater)
+        self.compare(other).test(|o| o != Ordering::Greater)
     }
 
     /// Cypher `>`.
     pub fn cypher_gt(&self, other: &Value) -> Ternary {
-        self.cypher_compare(other).test(|o| o == Ordering::Greater)
+        self.compare(other).test(|o| o == Ordering::Greater)
     }
 
     /// Cypher `>=`.
     pub fn cypher_ge(&self, other: &Value) -> Ternary {
-        self.cypher_compare(other).test(|o| o != Ordering::Less)
+        self.compare(other).test(|o| o != Ordering::Less)
     }
 
     /// Rank of the value's type in the ascending ORDER BY order.
@@ -601,8 +620,9 @@ mod tests {
         assert_eq!(Ternary::from(None), U);
         assert_eq!(Value::from(U), Value::Null);
         assert_eq!(Option::<bool>::from(F), Some(false));
-        assert_eq!(Ternary::from_value(&i(1)), None);
-        assert_eq!(Ternary::from_value(&Value::Boolean(true)), Some(T));
+        assert!(Ternary::from_value(&i(1)).is_err());
+        assert_eq!(Ternary::from_value(&Value::Boolean(true)), Ok(T));
+        assert_eq!(Ternary::from_value(&N), Ok(U));
     }
 
     #[test]
@@ -727,6 +747,9 @@ mod tests {
         }
         assert_eq!(nan.cypher_gt(&s("a")), U);
         assert_eq!(nan.cypher_cmp(&i(1)), None);
+        assert_eq!(nan.cypher_compare(&i(1)), Some(None));
+        assert_eq!(nan.cypher_compare(&s("a")), None);
+        assert_eq!(i(1).cypher_compare(&f(2.5)), Some(Some(Ordering::Less)));
         assert_eq!(i(1).cypher_cmp(&i(2)), Some(Ordering::Less));
         // Comparison2 [4]: lists
         assert_eq!(l(vec![i(1), i(0)]).cypher_ge(&l(vec![i(1)])), T);
