@@ -286,19 +286,28 @@ mod tests {
     fn built_graph_reads() {
         let mut b = GraphBuilder::new();
         let people = b.add_nodes(3000, &["Person"]);
-        let city = b.add_node_with_external_id("c1", &["City"], vec![("name".into(), "Oslo".into())]).unwrap();
-        assert!(b.add_node_with_external_id("c1", &["City"], vec![]).is_err());
+        let city = b
+            .add_node_with_external_id("c1", &["City"], vec![("name".into(), "Oslo".into())])
+            .unwrap();
+        assert!(b
+            .add_node_with_external_id("c1", &["City"], vec![])
+            .is_err());
         for id in people.clone() {
-            b.set_node_property(id, "age", Value::Integer(id as i64 % 90)).unwrap();
+            b.set_node_property(id, "age", Value::Integer(id as i64 % 90))
+                .unwrap();
         }
         b.add_label(0, "Admin").unwrap();
         let knows: Vec<(u64, u64)> = people.clone().map(|i| (i, (i + 1) % 3000)).collect();
         let rels = b.add_relationships("KNOWS", &knows).unwrap();
-        let lives = b.add_relationship(5, city, "LIVES_IN", vec![("since".into(), 2020.into())]).unwrap();
+        let lives = b
+            .add_relationship(5, city, "LIVES_IN", vec![("since".into(), 2020.into())])
+            .unwrap();
         let self_loop = b.add_relationship(7, 7, "KNOWS", vec![]).unwrap();
         assert!(b.add_relationship(5, 99_999, "X", vec![]).is_err());
         assert!(b.add_relationships("X", &[(0, 99_999)]).is_err());
-        assert!(b.set_node_property(0, "bad", Value::Map(Default::default())).is_err());
+        assert!(b
+            .set_node_property(0, "bad", Value::Map(Default::default()))
+            .is_err());
         let g = b.finish();
         let s = g.snapshot();
         assert_eq!((s.seq(), s.node_count(), s.rel_count()), (0, 3001, 3002));
@@ -316,7 +325,10 @@ mod tests {
         let age = s.key_id("age").unwrap();
         let ids: Vec<u64> = (0..3001).step_by(7).collect();
         match s.node_property_column(&ids, age) {
-            PropertyArray::Typed(a) => assert_eq!((a.data_type(), a.len(), a.null_count()), (&DataType::Int64, ids.len(), 0)),
+            PropertyArray::Typed(a) => assert_eq!(
+                (a.data_type(), a.len(), a.null_count()),
+                (&DataType::Int64, ids.len(), 0)
+            ),
             other => panic!("expected typed, got {other:?}"),
         }
         assert_eq!(s.node_property(100, age), Value::Integer(10));
@@ -332,9 +344,15 @@ mod tests {
         s.expand(7, Direction::Both, &[knows_t], &mut adj);
         adj.sort_unstable();
         assert_eq!(adj, vec![(6, 6), (7, 8), (self_loop, 7)]);
-        assert_eq!(s.rel_endpoints(lives), Some((5, city, s.type_id("LIVES_IN").unwrap())));
+        assert_eq!(
+            s.rel_endpoints(lives),
+            Some((5, city, s.type_id("LIVES_IN").unwrap()))
+        );
         assert_eq!(s.rel_endpoints(999_999), None);
-        assert_eq!(s.rel_property(lives, s.key_id("since").unwrap()), Value::Integer(2020));
+        assert_eq!(
+            s.rel_property(lives, s.key_id("since").unwrap()),
+            Value::Integer(2020)
+        );
         let st = s.statistics();
         assert_eq!(st.label_counts["Person"], 3000);
         assert_eq!(st.type_counts["KNOWS"], 3001);
@@ -345,17 +363,25 @@ mod tests {
         t.delete_node(city, true).unwrap();
         t.commit().unwrap();
         let st = g.snapshot().statistics();
-        assert_eq!((st.label_counts["City"], st.type_counts["LIVES_IN"]), (0, 0));
+        assert_eq!(
+            (st.label_counts["City"], st.type_counts["LIVES_IN"]),
+            (0, 0)
+        );
     }
 
     #[test]
     fn node_and_rel_values_materialize() {
         let mut b = GraphBuilder::new();
         let a = b.add_node(&["A"], vec![("x".into(), 1.into())]).unwrap();
-        let r = b.add_relationship(a, a, "R", vec![("y".into(), "z".into())]).unwrap();
+        let r = b
+            .add_relationship(a, a, "R", vec![("y".into(), "z".into())])
+            .unwrap();
         let s = b.finish().snapshot();
         match s.node_value(a) {
-            Value::Node(n) => assert_eq!((n.labels, n.properties["x"].clone()), (vec!["A".to_string()], 1.into())),
+            Value::Node(n) => assert_eq!(
+                (n.labels, n.properties["x"].clone()),
+                (vec!["A".to_string()], 1.into())
+            ),
             other => panic!("{other:?}"),
         }
         match s.rel_value(r) {
@@ -378,7 +404,8 @@ mod tests {
         let n = 1_000_000u64;
         b.add_nodes(n, &["Person"]);
         for id in 0..n {
-            b.set_node_property(id, "age", Value::Integer((id % 97) as i64)).unwrap();
+            b.set_node_property(id, "age", Value::Integer((id % 97) as i64))
+                .unwrap();
         }
         let mut x = 88172645463325252u64;
         let edges: Vec<(u64, u64)> = (0..10_000_000u64)

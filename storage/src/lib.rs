@@ -25,7 +25,7 @@ pub use graph::{Graph, GraphConfig};
 pub use property_column::{PropertyArray, CHUNK_ROWS};
 pub use snapshot::{Direction, Snapshot};
 pub use statistics::{Statistics, TypeStatistics};
-pub use value::{Node, NodeId, Path, RelId, Relationship, Value};
+pub use value::{GroupKey, Node, NodeId, Path, RelId, Relationship, Ternary, Value};
 pub use write_txn::WriteTxn;
 
 #[cfg(test)]
