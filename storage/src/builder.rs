@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use roaring::RoaringTreemap;
@@ -269,7 +269,15 @@ impl GraphBuilder {
             .labels
             .resize(self.catalog.labels.len(), Arc::default());
         Graph::from_snapshot(
-            Snapshot::from_base(0, self.catalog, Base { nodes, rels }),
+            Snapshot::from_base(
+                0,
+                self.catalog,
+                Base {
+                    nodes,
+                    rels,
+                    type_degrees: OnceLock::new(),
+                },
+            ),
             self.config,
         )
     }

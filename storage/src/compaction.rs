@@ -3,7 +3,7 @@
 //! changed. Ids are stable; untouched columns and CSRs are shared, not copied.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -117,7 +117,15 @@ pub(crate) fn compact(s: &Snapshot) -> Snapshot {
         &deleted_rels,
     );
 
-    Snapshot::from_base(s.seq, s.catalog.clone(), Base { nodes, rels })
+    Snapshot::from_base(
+        s.seq,
+        s.catalog.clone(),
+        Base {
+            nodes,
+            rels,
+            type_degrees: OnceLock::new(),
+        },
+    )
 }
 
 /// New columns for keys `0..nkeys`: each chunk touched by an override or by a

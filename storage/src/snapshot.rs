@@ -30,6 +30,8 @@ pub enum Direction {
 pub(crate) struct Base {
     pub nodes: NodeStore,
     pub rels: RelStore,
+    /// Per type: nodes with outgoing / incoming relationships (for statistics; O(nodes) once per base).
+    pub type_degrees: OnceLock<Vec<(u64, u64)>>,
 }
 
 /// A consistent, immutable view of the graph at one commit sequence number.

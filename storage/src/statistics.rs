@@ -71,10 +71,18 @@ fn compute(s: &Snapshot) -> Statistics {
     let mut counts = vec![0i64; ntypes];
     let mut sources = vec![0i64; ntypes];
     let mut targets = vec![0i64; ntypes];
+    let degrees = base.type_degrees.get_or_init(|| {
+        base.rels
+            .out
+            .iter()
+            .zip(&base.rels.inc)
+            .map(|(o, i)| (o.distinct_nodes(), i.distinct_nodes()))
+            .collect()
+    });
     for t in 0..ntypes.min(base.rels.out.len()) {
         counts[t] = base.rels.out[t].len() as i64;
-        sources[t] = base.rels.out[t].distinct_nodes() as i64;
-        targets[t] = base.rels.inc[t].distinct_nodes() as i64;
+        sources[t] = degrees.get(t).map_or(0, |d| d.0) as i64;
+        targets[t] = degrees.get(t).map_or(0, |d| d.1) as i64;
     }
     let base_rel_cap = base.rels.capacity;
     let mut new_src: HashSet<(TypeId, u64)> = HashSet::new();
