@@ -1,9 +1,18 @@
 //! The embedded API: `Database` runs queries; everything else (shell, `plexus
 //! query`, tests, the server) goes through it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
-use plexus_storage::{Result, Value};
+use plexus_exec::ops::{build, Operator, ProfileSlots};
+use plexus_exec::{Batch, ExecContext};
+use plexus_planner::explain::explain;
+use plexus_planner::rules::{Optimizer, OptimizerContext};
+use plexus_planner::{LogicalPlan, Statistics};
+use plexus_storage::{Error, ErrorClass, Graph, Phase, Result, Snapshot, Value, WriteTxn};
+
+use crate::cypher::ast::ExplainMode;
+use crate::cypher::{lower, parser};
 
 /// Query parameters, `$name` in the query text.
 pub type Params = BTreeMap<String, Value>;
@@ -51,4 +60,261 @@ impl Iterator for QueryResult {
     fn next(&mut self) -> Option<Self::Item> {
         self.rows.next()
     }
+}
+
+impl QueryResult {
+    fn new(columns: Vec<String>, rows: Box<dyn Iterator<Item = Result<Vec<Value>>> + Send>) -> Self {
+        QueryResult { columns, rows, stats: QueryStats::default(), plan: None }
+    }
+
+    /// A result over rows already computed (tests, tools, other front ends).
+    pub fn from_rows(columns: Vec<String>, rows: Vec<Vec<Value>>) -> Self {
+        QueryResult::new(columns, Box::new(rows.into_iter().map(Ok)))
+    }
+}
+
+/// A compiled statement: its optimized plan and what to do with it.
+struct Prepared {
+    plan: LogicalPlan,
+    columns: Vec<String>,
+    mode: Option<ExplainMode>,
+}
+
+/// An embedded Plexus database.
+#[derive(Clone)]
+pub struct Database {
+    graph: Graph,
+    optimizer: Arc<Optimizer>,
+}
+
+impl Default for Database {
+    fn default() -> Self {
+        Database::in_memory()
+    }
+}
+
+impl Database {
+    /// An empty database that lives in memory only.
+    pub fn in_memory() -> Database {
+        Database::from_graph(Graph::new())
+    }
+
+    /// A database over an existing store (e.g. one built in bulk).
+    pub fn from_graph(graph: Graph) -> Database {
+        Database { graph, optimizer: Arc::new(Optimizer::default()) }
+    }
+
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// Parse, plan and optimize a statement against the current statistics.
+    fn prepare(&self, query: &str, snapshot: &Snapshot) -> Result<Prepared> {
+        let statement = parser::parse(query)?;
+        let lowered = lower::lower(&statement.query)?;
+        let stats = planner_statistics(snapshot);
+        let plan = self.optimizer.optimize(lowered.plan, &OptimizerContext { statistics: &stats });
+        Ok(Prepared { plan, columns: lowered.columns, mode: statement.explain })
+    }
+
+    /// The optimized plan of a statement as EXPLAIN prints it.
+    pub fn explain(&self, query: &str) -> Result<String> {
+        let prepared = self.prepare(query, &self.graph.snapshot())?;
+        Ok(explain(&prepared.plan, None))
+    }
+
+    /// Run one statement in its own transaction (committed when it succeeds).
+    pub fn execute(&self, query: &str, params: &Params) -> Result<QueryResult> {
+        let snapshot = self.graph.snapshot();
+        let prepared = self.prepare(query, &snapshot)?;
+        if prepared.mode == Some(ExplainMode::Explain) {
+            let mut result = QueryResult::new(prepared.columns, Box::new(std::iter::empty()));
+            result.plan = Some(explain(&prepared.plan, None));
+            return Ok(result);
+        }
+        if prepared.plan.writes() {
+            let txn = self.graph.begin_write()?;
+            let ctx = ExecContext::write(txn, params.clone());
+            let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
+            let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
+            txn.commit()?;
+            return Ok(finish(prepared, rows, stats, profile));
+        }
+        let ctx = ExecContext::read(snapshot, params.clone());
+        if prepared.mode == Some(ExplainMode::Profile) {
+            let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
+            return Ok(finish(prepared, rows, stats, profile));
+        }
+        let op = build(&prepared.plan, &Batch::unit(), None)?;
+        let stream = RowStream { op, ctx, pending: VecDeque::new(), done: false };
+        Ok(QueryResult::new(prepared.columns, Box::new(stream)))
+    }
+
+    /// Start an explicit transaction. It reads a snapshot until its first
+    /// write, then holds the single writer lock until commit or rollback.
+    pub fn begin(&self) -> Transaction {
+        Transaction { db: self.clone(), state: TxnState::Reading(self.graph.snapshot()), failed: false }
+    }
+}
+
+/// Run a plan to the end, materializing rows against the final state.
+fn run_to_end(prepared: &Prepared, ctx: &ExecContext) -> Result<(Vec<Vec<Value>>, QueryStats, Option<ProfileSlots>)> {
+    let profile: Option<ProfileSlots> =
+        (prepared.mode == Some(ExplainMode::Profile)).then(|| Arc::new(std::sync::Mutex::new(Vec::new())));
+    let mut op = build(&prepared.plan, &Batch::unit(), profile.as_ref())?;
+    let batches = plexus_exec::ops::drain(op.as_mut(), ctx)?;
+    let mut rows = Vec::new();
+    for b in &batches {
+        rows.extend(batch_rows(b, ctx));
+    }
+    Ok((rows, stats_of(ctx), profile))
+}
+
+fn finish(prepared: Prepared, rows: Vec<Vec<Value>>, stats: QueryStats, profile: Option<ProfileSlots>) -> QueryResult {
+    let mut result = QueryResult::from_rows(prepared.columns, rows);
+    result.stats = stats;
+    if let Some(slots) = profile {
+        let slots = slots.lock().map(|s| s.clone()).unwrap_or_default();
+        result.plan = Some(explain(&prepared.plan, Some(&slots)));
+    }
+    result
+}
+
+fn batch_rows(batch: &Batch, ctx: &ExecContext) -> Vec<Vec<Value>> {
+    // A statement without RETURN yields no records, only its counters.
+    if batch.columns.is_empty() {
+        return Vec::new();
+    }
+    let snapshot = ctx.snapshot();
+    (0..batch.len).map(|i| batch.columns.iter().map(|c| ctx.value_at(c, i, &snapshot)).collect()).collect()
+}
+
+fn stats_of(ctx: &ExecContext) -> QueryStats {
+    use std::sync::atomic::Ordering::Relaxed;
+    let c = &ctx.counters;
+    QueryStats {
+        nodes_created: c.nodes_created.load(Relaxed),
+        nodes_deleted: c.nodes_deleted.load(Relaxed),
+        relationships_created: c.relationships_created.load(Relaxed),
+        relationships_deleted: c.relationships_deleted.load(Relaxed),
+        properties_set: c.properties_set.load(Relaxed),
+        labels_added: c.labels_added.load(Relaxed),
+        labels_removed: c.labels_removed.load(Relaxed),
+    }
+}
+
+fn planner_statistics(snapshot: &Snapshot) -> Statistics {
+    let s = snapshot.statistics();
+    Statistics {
+        node_count: s.node_count,
+        relationship_count: s.rel_count,
+        label_counts: s.label_counts.clone(),
+        type_counts: s.type_counts.clone(),
+    }
+}
+
+/// Pulls batches from a read plan as the caller iterates.
+struct RowStream {
+    op: Box<dyn Operator>,
+    ctx: ExecContext,
+    pending: VecDeque<Vec<Value>>,
+    done: bool,
+}
+
+impl Iterator for RowStream {
+    type Item = Result<Vec<Value>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.pending.is_empty() && !self.done {
+            match self.op.next(&self.ctx) {
+                Ok(Some(b)) => self.pending.extend(batch_rows(&b, &self.ctx)),
+                Ok(None) => self.done = true,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        self.pending.pop_front().map(Ok)
+    }
+}
+
+enum TxnState {
+    Reading(Arc<Snapshot>),
+    Writing(WriteTxn),
+    Finished,
+}
+
+/// An explicit transaction (`BEGIN` ... `COMMIT`). After a failed statement
+/// it only accepts rollback, as in Neo4j.
+pub struct Transaction {
+    db: Database,
+    state: TxnState,
+    failed: bool,
+}
+
+impl Transaction {
+    /// Run a statement inside the transaction; its rows are materialized.
+    pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
+        if self.failed {
+            return Err(txn_error("TransactionFailed", "The transaction failed earlier and can only be rolled back"));
+        }
+        let result = self.execute_inner(query, params);
+        if result.is_err() {
+            self.failed = true;
+        }
+        result
+    }
+
+    fn execute_inner(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
+        let snapshot = match &self.state {
+            TxnState::Reading(s) => s.clone(),
+            TxnState::Writing(t) => t.view(),
+            TxnState::Finished => return Err(txn_error("TransactionClosed", "The transaction is closed")),
+        };
+        let prepared = self.db.prepare(query, &snapshot)?;
+        if prepared.mode == Some(ExplainMode::Explain) {
+            let mut result = QueryResult::new(prepared.columns, Box::new(std::iter::empty()));
+            result.plan = Some(explain(&prepared.plan, None));
+            return Ok(result);
+        }
+        if !prepared.plan.writes() {
+            let ctx = ExecContext::read(snapshot, params.clone());
+            let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
+            return Ok(finish(prepared, rows, stats, profile));
+        }
+        let txn = match std::mem::replace(&mut self.state, TxnState::Finished) {
+            TxnState::Writing(t) => t,
+            _ => self.db.graph.begin_write()?,
+        };
+        let ctx = ExecContext::write(txn, params.clone());
+        let outcome = run_to_end(&prepared, &ctx);
+        let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
+        self.state = TxnState::Writing(txn);
+        let (rows, stats, profile) = outcome?;
+        Ok(finish(prepared, rows, stats, profile))
+    }
+
+    /// Commit; returns the commit sequence number (unchanged for read-only transactions).
+    pub fn commit(mut self) -> Result<u64> {
+        if self.failed {
+            return Err(txn_error("TransactionFailed", "The transaction failed earlier and can only be rolled back"));
+        }
+        match std::mem::replace(&mut self.state, TxnState::Finished) {
+            TxnState::Writing(t) => t.commit(),
+            TxnState::Reading(s) => Ok(s.seq()),
+            TxnState::Finished => Err(txn_error("TransactionClosed", "The transaction is closed")),
+        }
+    }
+
+    /// Discard every change of the transaction.
+    pub fn rollback(mut self) {
+        if let TxnState::Writing(t) = std::mem::replace(&mut self.state, TxnState::Finished) {
+            t.rollback();
+        }
+    }
+}
+
+fn txn_error(detail: &'static str, message: &str) -> Error {
+    Error::new(ErrorClass::TransactionError, detail, Phase::Runtime, message)
 }

@@ -12,8 +12,10 @@ pub enum VarKind {
     /// The relationships of a variable-length hop.
     RelationshipList,
     Path,
-    /// Any value (projected expressions, UNWIND, parameters...).
+    /// A value known not to be a node, relationship or path (literals, arithmetic...).
     Value,
+    /// Not known until run time (parameters, list elements, function results).
+    Any,
 }
 
 impl VarKind {
@@ -23,7 +25,8 @@ impl VarKind {
             VarKind::Relationship => "Relationship",
             VarKind::RelationshipList => "List<Relationship>",
             VarKind::Path => "Path",
-            VarKind::Value => "Any",
+            VarKind::Value => "Value",
+            VarKind::Any => "Any",
         }
     }
 }
@@ -63,9 +66,7 @@ impl Scope {
                 self.vars.push((name.to_string(), kind));
                 Ok(())
             }
-            Some(existing) if existing == kind || existing == VarKind::Value && kind != VarKind::Path => {
-                Ok(())
-            }
+            Some(existing) if existing == kind || existing == VarKind::Any || kind == VarKind::Any => Ok(()),
             Some(existing) => Err(Error::semantic(
                 "VariableTypeConflict",
                 format!("Type mismatch: `{name}` defined with conflicting type {} (expected {})", existing.describe(), kind.describe()),

@@ -1,3 +1,4 @@
 pub mod ast;
 mod parse;
 pub mod parser;
+pub mod lower;

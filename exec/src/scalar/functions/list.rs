@@ -321,33 +321,33 @@ mod tests {
     fn entity_functions() {
         let n = Value::Node(Box::new(node(5, "A")));
         let r = Value::Relationship(Box::new(rel(7)));
-        assert_eq!(keys(&[n.clone()]).unwrap(), l(vec![s("name")]));
+        assert_eq!(keys(std::slice::from_ref(&n)).unwrap(), l(vec![s("name")]));
         let map = Value::Map(
             [("b".to_string(), i(1)), ("a".to_string(), N)]
                 .into_iter()
                 .collect(),
         );
-        assert_eq!(keys(&[map.clone()]).unwrap(), l(vec![s("a"), s("b")]));
-        assert_eq!(labels(&[n.clone()]).unwrap(), l(vec![s("A")]));
+        assert_eq!(keys(std::slice::from_ref(&map)).unwrap(), l(vec![s("a"), s("b")]));
+        assert_eq!(labels(std::slice::from_ref(&n)).unwrap(), l(vec![s("A")]));
         let e = labels(&[i(1)]).unwrap_err();
         assert_eq!(
             (e.class, e.detail),
             (ErrorClass::TypeError, "InvalidArgumentValue")
         );
-        assert_eq!(rel_type(&[r.clone()]).unwrap(), s("T"));
+        assert_eq!(rel_type(std::slice::from_ref(&r)).unwrap(), s("T"));
         assert_eq!(
-            rel_type(&[n.clone()]).unwrap_err().detail,
+            rel_type(std::slice::from_ref(&n)).unwrap_err().detail,
             "InvalidArgumentValue"
         );
         assert_eq!(rel_type(&[N]).unwrap(), N);
-        assert_eq!(properties(&[map.clone()]).unwrap(), map);
+        assert_eq!(properties(std::slice::from_ref(&map)).unwrap(), map);
         assert_eq!(
-            properties(&[r.clone()]).unwrap(),
+            properties(std::slice::from_ref(&r)).unwrap(),
             Value::Map(BTreeMap::new())
         );
-        assert_eq!(id(&[n.clone()]).unwrap(), i(5));
-        assert_eq!(id(&[r.clone()]).unwrap(), i(7));
-        assert_eq!(element_id(&[n.clone()]).unwrap(), s("5"));
+        assert_eq!(id(std::slice::from_ref(&n)).unwrap(), i(5));
+        assert_eq!(id(std::slice::from_ref(&r)).unwrap(), i(7));
+        assert_eq!(element_id(std::slice::from_ref(&n)).unwrap(), s("5"));
         assert!(id(&[s("x")]).is_err());
     }
 
@@ -357,9 +357,9 @@ mod tests {
             nodes: vec![node(1, "A"), node(2, "B")],
             relationships: vec![rel(9)],
         }));
-        assert_eq!(length(&[p.clone()]).unwrap(), i(1));
+        assert_eq!(length(std::slice::from_ref(&p)).unwrap(), i(1));
         assert_eq!(
-            nodes(&[p.clone()]).unwrap(),
+            nodes(std::slice::from_ref(&p)).unwrap(),
             l(vec![
                 Value::Node(Box::new(node(1, "A"))),
                 Value::Node(Box::new(node(2, "B")))

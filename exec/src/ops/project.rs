@@ -1,0 +1,44 @@
+//! Computes named expressions; with `discard`, only they survive (WITH/RETURN).
+
+use plexus_planner::Expr;
+use plexus_storage::Result;
+
+use super::Operator;
+use crate::batch::{Batch, Column};
+use crate::context::ExecContext;
+use crate::eval::Evaluator;
+
+pub struct ProjectOp {
+    input: Box<dyn Operator>,
+    items: Vec<(String, Expr)>,
+    discard: bool,
+}
+
+impl ProjectOp {
+    pub fn new(input: Box<dyn Operator>, items: Vec<(String, Expr)>, discard: bool) -> Self {
+        ProjectOp { input, items, discard }
+    }
+}
+
+impl Operator for ProjectOp {
+    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
+        let Some(batch) = self.input.next(ctx)? else { return Ok(None) };
+        let eval = Evaluator::new(ctx);
+        let computed: Vec<(String, Column)> = self
+            .items
+            .iter()
+            .map(|(name, e)| Ok((name.clone(), eval.column(e, &batch)?)))
+            .collect::<Result<_>>()?;
+        let mut out = if self.discard {
+            // Hidden apply row numbers survive, so an enclosing apply can match rows up.
+            let hidden: Vec<String> = batch.names.iter().filter(|n| n.starts_with("__arg")).cloned().collect();
+            batch.project(&hidden)?
+        } else {
+            batch
+        };
+        for (name, col) in computed {
+            out = out.with_column(&name, col);
+        }
+        Ok(Some(out))
+    }
+}

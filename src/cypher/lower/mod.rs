@@ -1,0 +1,125 @@
+//! Cypher AST → the planner's logical algebra, with semantic checks
+//! (variable scoping and kinds, aggregation rules, clause order).
+
+mod expr;
+mod pattern;
+mod projection;
+mod update;
+
+use plexus_planner::scope::Scope;
+use plexus_planner::LogicalPlan;
+use plexus_storage::{Error, Result};
+
+use crate::cypher::ast;
+
+/// The lowered query: its plan and output column names.
+pub struct Lowered {
+    pub plan: LogicalPlan,
+    pub columns: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct Lowerer {
+    next_name: usize,
+}
+
+/// Lower a whole query (with its UNIONs).
+pub fn lower(query: &ast::Query) -> Result<Lowered> {
+    let mut l = Lowerer::default();
+    let first = l.single(&query.first)?;
+    let mut plan = first.plan;
+    let columns = first.columns;
+    let mut kinds = Vec::new();
+    for (all, q) in &query.unions {
+        kinds.push(*all);
+        let next = l.single(q)?;
+        if next.columns != columns {
+            return Err(Error::semantic("DifferentColumnsInUnion", "All sub queries in a UNION must have the same return column names"));
+        }
+        plan = LogicalPlan::Union { left: Box::new(plan), right: Box::new(next.plan), all: *all };
+    }
+    if kinds.windows(2).any(|w| w[0] != w[1]) {
+        return Err(Error::semantic("InvalidClauseComposition", "Invalid combination of UNION and UNION ALL"));
+    }
+    Ok(Lowered { plan, columns })
+}
+
+impl Lowerer {
+    /// A hidden, unique variable name.
+    pub fn fresh(&mut self, what: &str) -> String {
+        self.next_name += 1;
+        format!("__{what}{}", self.next_name)
+    }
+
+    fn single(&mut self, q: &ast::SingleQuery) -> Result<Lowered> {
+        let mut scope = Scope::new();
+        let mut plan = LogicalPlan::argument();
+        let last = q.clauses.len().saturating_sub(1);
+        for (i, clause) in q.clauses.iter().enumerate() {
+            match clause {
+                ast::Clause::Match(m) => {
+                    if m.optional {
+                        let mut inner_scope = scope.clone();
+                        let inner = self.pattern_subplan(&m.pattern, m.where_.as_ref(), &mut inner_scope, false)?;
+                        plan = LogicalPlan::Optional { input: Box::new(plan), inner: Box::new(inner) };
+                        scope = inner_scope;
+                    } else {
+                        plan = self.match_pattern(plan, &m.pattern, m.where_.as_ref(), &mut scope)?;
+                    }
+                }
+                ast::Clause::Unwind(u) => {
+                    let expr = self.expr(&u.expr, &scope)?;
+                    scope.bind_new(&u.alias, plexus_planner::scope::VarKind::Any, u.pos)?;
+                    plan = LogicalPlan::Unwind { input: Box::new(plan), expr, variable: u.alias.clone() };
+                }
+                ast::Clause::With(w) => {
+                    let projected = self.projection(plan, &w.projection, &mut scope, w.pos)?;
+                    plan = projected.plan;
+                    if let Some(pred) = &w.where_ {
+                        let predicate = self.expr(pred, &scope)?;
+                        plan = LogicalPlan::Filter { input: Box::new(plan), predicate };
+                    }
+                }
+                ast::Clause::Return(r) => {
+                    if i != last {
+                        return Err(Error::semantic("InvalidClauseComposition", "RETURN can only be used at the end of the query").at(r.pos));
+                    }
+                    let projected = self.projection(plan, &r.projection, &mut scope, r.pos)?;
+                    let columns = projected.columns;
+                    let plan = LogicalPlan::Produce { input: Box::new(projected.plan), columns: columns.clone() };
+                    return Ok(Lowered { plan, columns });
+                }
+                ast::Clause::Create(c) => plan = self.create(plan, &c.pattern, &mut scope)?,
+                ast::Clause::Merge(m) => plan = self.merge(plan, m, &mut scope)?,
+                ast::Clause::Set(s) => {
+                    let operations = self.set_items(&s.items, &scope)?;
+                    plan = LogicalPlan::Set { input: Box::new(plan), operations };
+                }
+                ast::Clause::Remove(r) => {
+                    let operations = self.remove_items(&r.items, &scope)?;
+                    plan = LogicalPlan::Set { input: Box::new(plan), operations };
+                }
+                ast::Clause::Delete(d) => plan = self.delete(plan, d, &scope)?,
+                ast::Clause::Foreach(f) => plan = self.foreach(plan, f, &scope)?,
+                ast::Clause::Call(c) => {
+                    return Err(Error::new(
+                        plexus_storage::ErrorClass::ProcedureError,
+                        "ProcedureNotFound",
+                        plexus_storage::Phase::Compile,
+                        format!("There is no procedure with the name `{}` registered", c.procedure),
+                    )
+                    .at(c.pos))
+                }
+            }
+        }
+        // A query without RETURN must end in an update.
+        let ends_in_update = matches!(
+            q.clauses.last(),
+            Some(ast::Clause::Create(_) | ast::Clause::Merge(_) | ast::Clause::Set(_) | ast::Clause::Remove(_) | ast::Clause::Delete(_) | ast::Clause::Foreach(_))
+        );
+        if !ends_in_update {
+            return Err(Error::semantic("InvalidClauseComposition", "Query cannot conclude with this clause (must be RETURN or an update clause)"));
+        }
+        Ok(Lowered { plan: LogicalPlan::Produce { input: Box::new(plan), columns: Vec::new() }, columns: Vec::new() })
+    }
+}

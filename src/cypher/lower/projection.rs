@@ -1,0 +1,239 @@
+//! WITH and RETURN: projection, aggregation, DISTINCT, ORDER BY, SKIP, LIMIT.
+
+use plexus_planner::plan::SortKey;
+use plexus_planner::scope::{Scope, VarKind};
+use plexus_planner::{Expr, LogicalPlan};
+use plexus_storage::{Error, Result};
+
+use super::expr::AggregateSink;
+use super::Lowerer;
+use crate::cypher::ast;
+
+/// What a projection produced: the plan, the output names in order, and
+/// the scope after it.
+pub struct Projected {
+    pub plan: LogicalPlan,
+    pub columns: Vec<String>,
+}
+
+impl Lowerer {
+    pub fn projection(&mut self, plan: LogicalPlan, p: &ast::Projection, scope: &mut Scope, pos: usize) -> Result<Projected> {
+        // 1. The items, with `*` expanded to every visible variable.
+        let mut items: Vec<(String, ast::Expr)> = Vec::new();
+        if p.star {
+            let mut names: Vec<String> = scope.names().into_iter().filter(|n| !n.starts_with("__")).collect();
+            names.sort();
+            if names.is_empty() && p.items.is_empty() {
+                return Err(Error::semantic("NoVariablesInScope", "RETURN * is not allowed when there are no variables in scope").at(pos));
+            }
+            for n in names {
+                items.push((n.clone(), ast::Expr { kind: ast::ExprKind::Variable(n), pos }));
+            }
+        }
+        for item in &p.items {
+            let name = match (&item.alias, &item.expr.kind) {
+                (Some(a), _) => a.clone(),
+                (None, ast::ExprKind::Variable(v)) => v.clone(),
+                (None, _) => item.text.clone(),
+            };
+            if items.iter().any(|(n, _)| *n == name) {
+                return Err(Error::semantic("ColumnNameConflict", format!("Multiple result columns with the same name `{name}`")).at(item.pos));
+            }
+            items.push((name, item.expr.clone()));
+        }
+
+        // 2. Lower items, collecting aggregates.
+        let mut sink = AggregateSink { found: Vec::new() };
+        let mut lowered = Vec::new();
+        for (name, e) in &items {
+            let before = sink.found.len();
+            let expr = self.expr_in(e, scope, Some(&mut sink))?;
+            lowered.push((name.clone(), expr, sink.found.len() > before));
+        }
+        let aggregating = !sink.found.is_empty();
+        let kinds: Vec<(String, VarKind)> =
+            items.iter().map(|(n, e)| (n.clone(), kind_of(e, scope))).collect();
+
+        let mut plan = plan;
+        let old_scope = scope.clone();
+        let mut new_scope = Scope::new();
+        new_scope.reset(kinds);
+
+        if aggregating {
+            let mut keys = Vec::new();
+            let mut finals = Vec::new();
+            for (name, expr, has_agg) in &lowered {
+                if *has_agg {
+                    finals.push((name.clone(), expr.clone()));
+                } else {
+                    keys.push((name.clone(), expr.clone()));
+                    finals.push((name.clone(), Expr::var(name)));
+                }
+            }
+            // Aggregate expressions may use grouping keys by their expression.
+            let finals: Vec<(String, Expr)> = finals
+                .into_iter()
+                .map(|(n, e)| (n, replace_keys(e, &keys)))
+                .collect();
+            check_grouping(&finals, &keys, &sink, pos)?;
+            plan = LogicalPlan::Aggregate { input: Box::new(plan), keys: keys.clone(), aggregates: sink.found.clone() };
+            plan = LogicalPlan::Project { input: Box::new(plan), items: finals, discard: true };
+            if p.distinct {
+                plan = LogicalPlan::Distinct { input: Box::new(plan) };
+            }
+            // ORDER BY sees only the projected names (and the same aggregates, by text).
+            plan = self.order_skip_limit(plan, p, &new_scope, &items, None)?;
+        } else if p.distinct || p.order_by.is_empty() {
+            let projected: Vec<(String, Expr)> = lowered.iter().map(|(n, e, _)| (n.clone(), e.clone())).collect();
+            plan = LogicalPlan::Project { input: Box::new(plan), items: projected, discard: true };
+            if p.distinct {
+                plan = LogicalPlan::Distinct { input: Box::new(plan) };
+            }
+            plan = self.order_skip_limit(plan, p, &new_scope, &items, None)?;
+        } else {
+            // ORDER BY may read variables from before the projection: keep them
+            // through the sort, then drop them.
+            let projected: Vec<(String, Expr)> = lowered.iter().map(|(n, e, _)| (n.clone(), e.clone())).collect();
+            plan = LogicalPlan::Project { input: Box::new(plan), items: projected.clone(), discard: false };
+            let mut sort_scope = old_scope.clone();
+            for (n, k) in new_scope.entries() {
+                let mut entries = sort_scope.entries().to_vec();
+                entries.retain(|(x, _)| x != n);
+                entries.push((n.clone(), *k));
+                sort_scope.reset(entries);
+            }
+            plan = self.order_skip_limit(plan, p, &sort_scope, &items, Some(&old_scope))?;
+            let names: Vec<(String, Expr)> = projected.iter().map(|(n, _)| (n.clone(), Expr::var(n))).collect();
+            plan = LogicalPlan::Project { input: Box::new(plan), items: names, discard: true };
+        }
+        *scope = new_scope;
+        Ok(Projected { plan, columns: items.into_iter().map(|(n, _)| n).collect() })
+    }
+
+    fn order_skip_limit(
+        &mut self,
+        mut plan: LogicalPlan,
+        p: &ast::Projection,
+        scope: &Scope,
+        items: &[(String, ast::Expr)],
+        _old: Option<&Scope>,
+    ) -> Result<LogicalPlan> {
+        if !p.order_by.is_empty() {
+            let mut keys = Vec::new();
+            for s in &p.order_by {
+                // An ORDER BY expression written exactly like an item means that item.
+                let expr = match items.iter().find(|(_, e)| same_expr(e, &s.expr)) {
+                    Some((name, _)) => Expr::var(name),
+                    None => self.expr(&s.expr, scope).map_err(|e| {
+                        if e.detail == "InvalidAggregation" {
+                            Error::semantic("InvalidAggregation", "Aggregation in ORDER BY must also be projected").at(s.expr.pos)
+                        } else {
+                            e
+                        }
+                    })?,
+                };
+                keys.push(SortKey { expr, descending: s.descending });
+            }
+            plan = LogicalPlan::Sort { input: Box::new(plan), keys };
+        }
+        if let Some(skip) = &p.skip {
+            let count = self.constant_count(skip, "SKIP")?;
+            plan = LogicalPlan::Skip { input: Box::new(plan), count };
+        }
+        if let Some(limit) = &p.limit {
+            let count = self.constant_count(limit, "LIMIT")?;
+            plan = LogicalPlan::Limit { input: Box::new(plan), count };
+        }
+        Ok(plan)
+    }
+
+    /// SKIP/LIMIT take expressions that read no variables.
+    fn constant_count(&mut self, e: &ast::Expr, what: &str) -> Result<Expr> {
+        let lowered = self.expr(e, &Scope::new()).map_err(|err| {
+            if err.detail == "UndefinedVariable" {
+                Error::semantic("NonConstantExpression", format!("{what} must be a constant expression")).at(e.pos)
+            } else {
+                err
+            }
+        })?;
+        if let Expr::Literal(v) = &lowered {
+            match v {
+                plexus_storage::Value::Integer(i) if *i < 0 => {
+                    return Err(Error::semantic("NegativeIntegerArgument", format!("{what} must be non-negative, got {i}")).at(e.pos))
+                }
+                plexus_storage::Value::Integer(_) => {}
+                other => {
+                    return Err(Error::semantic("InvalidArgumentType", format!("{what} must be an integer, got {other}")).at(e.pos))
+                }
+            }
+        }
+        Ok(lowered)
+    }
+}
+
+/// Structural equality ignoring positions.
+fn same_expr(a: &ast::Expr, b: &ast::Expr) -> bool {
+    strip(a) == strip(b)
+}
+
+fn strip(e: &ast::Expr) -> String {
+    // Positions differ between two spellings of the same expression; drop them.
+    let debug = format!("{:?}", e.kind);
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug.as_str();
+    while let Some(i) = rest.find("pos: ") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 5..];
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What a projected expression holds, for type checks on later uses.
+fn kind_of(e: &ast::Expr, scope: &Scope) -> VarKind {
+    use ast::ExprKind as K;
+    match &e.kind {
+        K::Variable(v) => scope.kind(v).unwrap_or(VarKind::Any),
+        K::Literal(v) if !v.is_null() => VarKind::Value,
+        K::List(_) | K::Map(_) | K::Binary(..) | K::Comparison(..) | K::CountStar | K::ListComprehension { .. } => VarKind::Value,
+        K::Unary(..) | K::Quantified { .. } | K::HasLabels(..) | K::PatternComprehension { .. } => VarKind::Value,
+        _ => VarKind::Any,
+    }
+}
+
+/// Replace sub-expressions equal to a grouping key by the key's column.
+fn replace_keys(e: Expr, keys: &[(String, Expr)]) -> Expr {
+    if let Some((name, _)) = keys.iter().find(|(_, k)| *k == e) {
+        return Expr::var(name);
+    }
+    match e {
+        Expr::Property(t, k) => Expr::Property(Box::new(replace_keys(*t, keys)), k),
+        Expr::Binary(op, a, b) => Expr::binary(op, replace_keys(*a, keys), replace_keys(*b, keys)),
+        Expr::Unary(op, a) => Expr::Unary(op, Box::new(replace_keys(*a, keys))),
+        Expr::Function(n, args) => Expr::Function(n, args.into_iter().map(|a| replace_keys(a, keys)).collect()),
+        Expr::List(items) => Expr::List(items.into_iter().map(|a| replace_keys(a, keys)).collect()),
+        Expr::Map(items) => Expr::Map(items.into_iter().map(|(k, a)| (k, replace_keys(a, keys))).collect()),
+        Expr::Index(a, b) => Expr::Index(Box::new(replace_keys(*a, keys)), Box::new(replace_keys(*b, keys))),
+        other => other,
+    }
+}
+
+/// After aggregation only keys and aggregate results exist: an aggregating
+/// item that reads any other variable is ambiguous.
+fn check_grouping(finals: &[(String, Expr)], keys: &[(String, Expr)], sink: &AggregateSink, pos: usize) -> Result<()> {
+    let available: Vec<&String> = keys.iter().map(|(n, _)| n).chain(sink.found.iter().map(|(n, _)| n)).collect();
+    for (_, e) in finals {
+        let mut vars = Vec::new();
+        e.free_variables(&mut vars);
+        if let Some(v) = vars.iter().find(|v| !available.contains(v)) {
+            return Err(Error::semantic(
+                "AmbiguousAggregationExpression",
+                format!("Expression mixes aggregation with the non-grouped variable `{v}`"),
+            )
+            .at(pos));
+        }
+    }
+    Ok(())
+}

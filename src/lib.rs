@@ -1,0 +1,10 @@
+//! Plexus: a property-graph database. This crate holds the query front ends
+//! (`cypher`), the embedded `Database` API, the shell and the CLI's pieces.
+
+pub mod cypher;
+pub mod db;
+pub mod format;
+pub mod shell;
+
+pub use db::{Database, Params, QueryResult, QueryStats, Transaction};
+pub use plexus_storage::{Error, ErrorClass, Value};
