@@ -327,7 +327,10 @@ mod tests {
                 .into_iter()
                 .collect(),
         );
-        assert_eq!(keys(std::slice::from_ref(&map)).unwrap(), l(vec![s("a"), s("b")]));
+        assert_eq!(
+            keys(std::slice::from_ref(&map)).unwrap(),
+            l(vec![s("a"), s("b")])
+        );
         assert_eq!(labels(std::slice::from_ref(&n)).unwrap(), l(vec![s("A")]));
         let e = labels(&[i(1)]).unwrap_err();
         assert_eq!(

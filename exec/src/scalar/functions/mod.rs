@@ -237,7 +237,7 @@ mod tests {
             if def.name == "range" {
                 continue; // huge ranges are bounded but slow; tested separately
             }
-            let n = def.min_args.max(1).min(3);
+            let n = def.min_args.clamp(1, 3);
             for a in &samples {
                 for b in &samples {
                     let args: Vec<Value> = [a, b, a].iter().take(n).map(|v| (*v).clone()).collect();
