@@ -106,6 +106,10 @@ pub fn round(args: &[Value]) -> Result<Value> {
     }
     let p = precision.clamp(-400, 400) as i32;
     let scale = 10f64.powi(p.abs());
+    if !scale.is_finite() {
+        // Beyond f64 range: a huge precision keeps x, a huge negative one rounds to zero.
+        return Ok(Value::Float(if p >= 0 { x } else { 0.0 * x.signum() }));
+    }
     let scaled = if p >= 0 { x * scale } else { x / scale };
     if !scaled.is_finite() {
         return Ok(Value::Float(x));
@@ -293,6 +297,9 @@ mod tests {
         assert_eq!(round(&[f(-1.21), i(1), s("UP")]).unwrap(), f(-1.3));
         assert_eq!(round(&[f(-1.29), i(1), s("DOWN")]).unwrap(), f(-1.2));
         assert_eq!(round(&[f(1234.0), i(-2)]).unwrap(), f(1200.0));
+        assert_eq!(round(&[f(5.0), i(-400)]).unwrap(), f(0.0));
+        assert_eq!(round(&[f(5.25), i(400)]).unwrap(), f(5.25));
+        assert_eq!(round(&[f(5.25), i(i64::MIN)]).unwrap(), f(0.0));
         assert_eq!(
             round(&[f(1.5), i(0), s("bogus")]).unwrap_err().class,
             ErrorClass::ArgumentError
