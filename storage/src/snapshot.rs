@@ -414,12 +414,14 @@ impl Snapshot {
         n
     }
 
-    fn type_list(&self, types: &[TypeId]) -> Vec<TypeId> {
-        if types.is_empty() {
-            (0..self.base.rels.out.len() as TypeId).collect()
+    /// The base types to visit: `types`, or every base type when empty (no allocation).
+    fn type_list<'a>(&self, types: &'a [TypeId]) -> impl Iterator<Item = TypeId> + 'a {
+        let all = if types.is_empty() {
+            self.base.rels.out.len() as TypeId
         } else {
-            types.to_vec()
-        }
+            0
+        };
+        types.iter().copied().chain(0..all)
     }
 
     fn visit(
@@ -435,9 +437,8 @@ impl Snapshot {
         let deleted = &self.delta.deleted_rels;
         let check = !deleted.is_empty();
         let rels = &self.base.rels;
-        let type_list = self.type_list(types);
         if dir != Direction::Incoming {
-            for &t in &type_list {
+            for t in self.type_list(types) {
                 if let Some(csr) = rels.out(t) {
                     let (nbrs, ids) = csr.entries(node);
                     for (&n, &r) in nbrs.iter().zip(ids) {
@@ -450,7 +451,7 @@ impl Snapshot {
         }
         if dir != Direction::Outgoing {
             let both = dir == Direction::Both;
-            for &t in &type_list {
+            for t in self.type_list(types) {
                 if let Some(csr) = rels.inc(t) {
                     let (nbrs, ids) = csr.entries(node);
                     for (&n, &r) in nbrs.iter().zip(ids) {
@@ -526,5 +527,49 @@ impl Snapshot {
     /// All property key names, in id order.
     pub fn keys(&self) -> Vec<String> {
         self.catalog.keys.names()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_and_handles_cross_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Snapshot>();
+        assert_send_sync::<Arc<Snapshot>>();
+        assert_send_sync::<crate::graph::Graph>();
+        fn assert_send<T: Send>() {}
+        assert_send::<crate::write_txn::WriteTxn>();
+    }
+
+    #[test]
+    fn label_scan_merges_base_and_delta() {
+        let mut b = crate::builder::GraphBuilder::new();
+        b.add_nodes(10, &["A"]);
+        let g = b.finish();
+        let mut t = g.begin_write().unwrap();
+        t.remove_label(3, "A").unwrap();
+        t.delete_node(5, false).unwrap();
+        let n = t.create_node(&["A".to_string()], vec![]).unwrap();
+        t.create_node(&["B".to_string()], vec![]).unwrap();
+        t.add_label(7, "B").unwrap();
+        let v = t.view();
+        let (a, bl) = (v.label_id("A").unwrap(), v.label_id("B").unwrap());
+        let mut out = Vec::new();
+        v.scan_nodes(0..100, Some(a), &mut out);
+        assert_eq!(out, vec![0, 1, 2, 4, 6, 7, 8, 9, n]);
+        out.clear();
+        v.scan_nodes(2..8, Some(a), &mut out);
+        assert_eq!(out, vec![2, 4, 6, 7]);
+        out.clear();
+        v.scan_nodes(0..100, Some(bl), &mut out);
+        assert_eq!(out, vec![7, 11]);
+        out.clear();
+        v.scan_nodes(4..7, None, &mut out);
+        assert_eq!(out, vec![4, 6]);
+        assert!(v.has_label(7, a) && v.has_label(7, bl) && !v.has_label(5, a));
+        assert_eq!(v.node_labels(5), Vec::<LabelId>::new());
     }
 }
