@@ -54,7 +54,11 @@ pub fn run(
     let split = statement_splitter::split(script);
     // The last statement of a script needs no `;`.
     let last = Some(split.rest.trim_end()).filter(|rest| !rest.is_empty());
-    for statement in split.statements.into_iter().chain(last) {
+    let statements: Vec<&str> = split.statements.into_iter().chain(last).collect();
+    if statements.is_empty() {
+        writeln!(io.err, "no statement to run")?;
+    }
+    for statement in statements {
         match exec::run(db, statement, params) {
             Ok(outcome) => report::print(&outcome, fmt, io.out, io.err)?,
             Err(e) => {

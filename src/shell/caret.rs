@@ -7,7 +7,9 @@ use unicode_width::UnicodeWidthChar;
 /// Where a byte offset falls in a text: 1-based line and column (in chars).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location {
+    /// 1-based line number.
     pub line: usize,
+    /// 1-based column, counted in chars.
     pub column: usize,
 }
 

@@ -3,7 +3,9 @@
 /// A parsed `:command` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command<'a> {
+    /// Show the help text.
     Help,
+    /// Leave the shell.
     Quit,
     /// Show the plan of a query without running it.
     Explain(&'a str),

@@ -9,8 +9,11 @@ use crate::db::{Database, Params, QueryStats};
 /// Everything a finished statement produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
+    /// Column names, in order.
     pub columns: Vec<String>,
+    /// Every row, in order.
     pub rows: Vec<Vec<Value>>,
+    /// What the statement changed.
     pub stats: QueryStats,
     /// EXPLAIN / PROFILE plan text.
     pub plan: Option<String>,
