@@ -12,10 +12,7 @@ pub enum Command<'a> {
     /// Run a query and show its plan with row counts and times.
     Profile(&'a str),
     /// Set a parameter to the value of a Cypher expression.
-    Param {
-        name: &'a str,
-        expr: &'a str,
-    },
+    Param { name: &'a str, expr: &'a str },
     /// List the parameters.
     Params,
     /// Forget all parameters.
