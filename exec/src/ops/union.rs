@@ -27,18 +27,15 @@ impl UnionOp {
 
 impl Operator for UnionOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
-        let batch = loop {
-            if !self.left_done {
-                match self.left.next(ctx)? {
-                    Some(b) => break b,
-                    None => self.left_done = true,
-                }
-            }
-            match self.right.next(ctx)? {
-                Some(b) => break b,
-                None => return Ok(None),
-            }
-        };
+        let mut batch = None;
+        if !self.left_done {
+            batch = self.left.next(ctx)?;
+            self.left_done = batch.is_none();
+        }
+        if batch.is_none() {
+            batch = self.right.next(ctx)?;
+        }
+        let Some(batch) = batch else { return Ok(None) };
         let batch = batch.project(&self.columns)?;
         if self.all {
             return Ok(Some(batch));
