@@ -7,6 +7,10 @@ use plexus_storage::Value;
 /// Write `columns` then `rows` as CSV: nulls are empty fields, strings are raw
 /// (no Cypher quotes), every other value is in its Cypher literal form.
 pub fn write(out: impl Write, columns: &[String], rows: &[Vec<Value>]) -> std::io::Result<()> {
+    if columns.is_empty() {
+        // A statement without RETURN has nothing to print (and csv would write `""`).
+        return Ok(());
+    }
     let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record(columns)?;
     for row in rows {
@@ -45,6 +49,11 @@ mod tests {
         ];
         let expected = "x,s\n1,a;b\n,\"say \"\"hi\"\", ok\"\n1.5,\"line\nbreak\"\n";
         assert_eq!(render(&columns, &rows), expected);
+    }
+
+    #[test]
+    fn no_columns_prints_nothing() {
+        assert_eq!(render(&[], &[]), "");
     }
 
     #[test]
