@@ -88,15 +88,8 @@ mod tests {
     fn query_needs_exactly_one_source() {
         assert!(Cli::try_parse_from(["plexus", "query"]).is_err());
         assert!(Cli::try_parse_from(["plexus", "query", "-e", "RETURN 1", "-f", "x"]).is_err());
-        let cli = Cli::try_parse_from([
-            "plexus", "query", "-e", "RETURN 1", "--format", "csv", "--param", "a=1",
-        ]);
-        let Ok(Cli {
-            command: Command::Query(args),
-        }) = cli
-        else {
-            panic!("parse failed")
-        };
+        let cli = Cli::try_parse_from(["plexus", "query", "-e", "RETURN 1", "--format", "csv", "--param", "a=1"]);
+        let Ok(Cli { command: Command::Query(args) }) = cli else { panic!("parse failed") };
         assert_eq!(args.execute.as_deref(), Some("RETURN 1"));
         assert_eq!(args.format, Format::Csv);
         assert_eq!(args.params, vec!["a=1".to_string()]);

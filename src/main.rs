@@ -38,9 +38,8 @@ fn query(args: &QueryArgs) -> io::Result<bool> {
             io::stdin().read_to_string(&mut text)?;
             text
         }
-        (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
-        })?,
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display())))?,
         // clap requires one of the two.
         (None, None) => String::new(),
     };
@@ -49,14 +48,5 @@ fn query(args: &QueryArgs) -> io::Result<bool> {
     let Some(params) = batch::eval_params(&db, &args.params, &mut err)? else {
         return Ok(false);
     };
-    batch::run(
-        &db,
-        &script,
-        args.format.into(),
-        &params,
-        Output {
-            out: &mut out,
-            err: &mut err,
-        },
-    )
+    batch::run(&db, &script, args.format.into(), &params, Output { out: &mut out, err: &mut err })
 }

@@ -15,12 +15,7 @@ fn plexus(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start plexus");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
     child.wait_with_output().expect("wait for plexus")
 }
 
@@ -39,27 +34,18 @@ fn query_json(query: &str, extra: &[&str]) -> Vec<Json> {
     args.extend_from_slice(extra);
     let out = plexus(&args, "");
     assert!(out.status.success(), "stderr: {}", stderr(&out));
-    stdout(&out)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
-        .collect()
+    stdout(&out).lines().map(|line| serde_json::from_str(line).expect("each line is JSON")).collect()
 }
 
 #[test]
 fn query_json_has_one_record_per_row() {
     let arrays = query_json("UNWIND [1,2,3] AS x RETURN x, x * 2 AS y", &[]);
-    assert_eq!(
-        arrays,
-        vec![json!([{"x": 1, "y": 2}, {"x": 2, "y": 4}, {"x": 3, "y": 6}])]
-    );
+    assert_eq!(arrays, vec![json!([{"x": 1, "y": 2}, {"x": 2, "y": 4}, {"x": 3, "y": 6}])]);
 }
 
 #[test]
 fn query_json_prints_one_array_per_statement() {
-    let arrays = query_json(
-        "RETURN 'a;b' AS s; UNWIND [1,2,3] AS x RETURN x, x * 2 AS y;",
-        &[],
-    );
+    let arrays = query_json("RETURN 'a;b' AS s; UNWIND [1,2,3] AS x RETURN x, x * 2 AS y;", &[]);
     assert_eq!(arrays.len(), 2);
     assert_eq!(arrays[0], json!([{"s": "a;b"}]));
     assert_eq!(arrays[1].as_array().map(Vec::len), Some(3));
@@ -67,52 +53,23 @@ fn query_json_prints_one_array_per_statement() {
 
 #[test]
 fn query_json_reports_writes_on_stderr_only() {
-    let out = plexus(
-        &[
-            "query",
-            "-e",
-            "CREATE (n:P {name:'x'}) RETURN n.name",
-            "--format",
-            "json",
-        ],
-        "",
-    );
+    let out = plexus(&["query", "-e", "CREATE (n:P {name:'x'}) RETURN n.name", "--format", "json"], "");
     assert!(out.status.success(), "stderr: {}", stderr(&out));
     let parsed: Json = serde_json::from_str(stdout(&out).trim()).expect("stdout is JSON");
     assert_eq!(parsed, json!([{"n.name": "x"}]));
-    assert!(
-        stderr(&out).contains("1 row in"),
-        "stderr: {}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("Created 1 node"),
-        "stderr: {}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("1 row in"), "stderr: {}", stderr(&out));
+    assert!(stderr(&out).contains("Created 1 node"), "stderr: {}", stderr(&out));
 }
 
 #[test]
 fn query_params_are_cypher_expressions() {
-    let arrays = query_json(
-        "RETURN $x AS x, $s AS s",
-        &["--param", "x=42", "--param", "s='hi'"],
-    );
+    let arrays = query_json("RETURN $x AS x, $s AS s", &["--param", "x=42", "--param", "s='hi'"]);
     assert_eq!(arrays, vec![json!([{"x": 42, "s": "hi"}])]);
 }
 
 #[test]
 fn query_csv_has_header_then_rows_and_nothing_else() {
-    let out = plexus(
-        &[
-            "query",
-            "-e",
-            "UNWIND [1,2,3] AS x RETURN x, x * 2 AS y",
-            "--format",
-            "csv",
-        ],
-        "",
-    );
+    let out = plexus(&["query", "-e", "UNWIND [1,2,3] AS x RETURN x, x * 2 AS y", "--format", "csv"], "");
     assert!(out.status.success(), "stderr: {}", stderr(&out));
     assert_eq!(stdout(&out), "x,y\n1,2\n2,4\n3,6\n");
     let out = plexus(&["query", "-e", "RETURN 'a;b' AS s", "--format", "csv"], "");
@@ -121,10 +78,7 @@ fn query_csv_has_header_then_rows_and_nothing_else() {
 
 #[test]
 fn query_table_is_aligned_with_a_summary() {
-    let out = plexus(
-        &["query", "-e", "UNWIND [1,2,3] AS x RETURN x, x * 2 AS y"],
-        "",
-    );
+    let out = plexus(&["query", "-e", "UNWIND [1,2,3] AS x RETURN x, x * 2 AS y"], "");
     assert!(out.status.success(), "stderr: {}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("| x | y |"), "{text}");
@@ -137,10 +91,7 @@ fn query_table_is_aligned_with_a_summary() {
 
 #[test]
 fn query_reads_a_script_from_stdin() {
-    let out = plexus(
-        &["query", "-f", "-", "--format", "csv"],
-        "RETURN 1 AS a;\n// done\n",
-    );
+    let out = plexus(&["query", "-f", "-", "--format", "csv"], "RETURN 1 AS a;\n// done\n");
     assert!(out.status.success(), "stderr: {}", stderr(&out));
     assert_eq!(stdout(&out), "a\n1\n");
 }
@@ -158,16 +109,7 @@ fn query_error_exits_1_with_code_and_caret() {
 
 #[test]
 fn query_stops_at_the_first_error() {
-    let out = plexus(
-        &[
-            "query",
-            "-e",
-            "RETURN 1 AS a; RETURN 1 +; RETURN 2 AS b",
-            "--format",
-            "csv",
-        ],
-        "",
-    );
+    let out = plexus(&["query", "-e", "RETURN 1 AS a; RETURN 1 +; RETURN 2 AS b", "--format", "csv"], "");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "a\n1\n");
 }
@@ -190,16 +132,8 @@ fn shell_runs_piped_statements_and_params() {
     assert!(text.contains("3 rows in "), "{text}");
     assert!(text.contains(":param x => 42"), "{text}");
     assert!(text.contains("| 42 | 'hi' |"), "{text}");
-    assert!(
-        stderr(&out).contains("in-memory database"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        !stderr(&out).contains("SyntaxError"),
-        "ran past :quit: {}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("in-memory database"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("SyntaxError"), "ran past :quit: {}", stderr(&out));
 }
 
 #[test]
@@ -211,9 +145,5 @@ fn shell_reports_errors_with_a_caret_and_goes_on() {
     assert!(err.contains("unknown command :nonsense"), "{err}");
     // The last statement lacks its `;` but runs at end of input.
     assert!(stdout(&out).contains("| 'a;b' |"), "{}", stdout(&out));
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "a piped script with errors fails"
-    );
+    assert_eq!(out.status.code(), Some(1), "a piped script with errors fails");
 }

@@ -8,8 +8,7 @@ pub fn records(columns: &[String], rows: &[Vec<Value>]) -> Json {
     Json::Array(
         rows.iter()
             .map(|row| {
-                let record: Map<String, Json> =
-                    columns.iter().cloned().zip(row.iter().map(value)).collect();
+                let record: Map<String, Json> = columns.iter().cloned().zip(row.iter().map(value)).collect();
                 Json::Object(record)
             })
             .collect(),
@@ -87,30 +86,17 @@ mod tests {
 
     fn person(id: u64, name: &str) -> Node {
         let properties = BTreeMap::from([("name".to_string(), Value::from(name))]);
-        Node {
-            id,
-            labels: vec!["Person".into()],
-            properties,
-        }
+        Node { id, labels: vec!["Person".into()], properties }
     }
 
     fn knows(id: u64, start: u64, end: u64) -> Relationship {
-        Relationship {
-            id,
-            start,
-            end,
-            rel_type: "KNOWS".into(),
-            properties: BTreeMap::new(),
-        }
+        Relationship { id, start, end, rel_type: "KNOWS".into(), properties: BTreeMap::new() }
     }
 
     #[test]
     fn records_keep_column_order() {
         let columns = vec!["x".to_string(), "a".to_string()];
-        let rows = vec![
-            vec![Value::Integer(1), Value::from("s")],
-            vec![Value::Null, Value::Boolean(true)],
-        ];
+        let rows = vec![vec![Value::Integer(1), Value::from("s")], vec![Value::Null, Value::Boolean(true)]];
         let out = serde_json::to_string(&records(&columns, &rows)).unwrap();
         assert_eq!(out, r#"[{"x":1,"a":"s"},{"x":null,"a":true}]"#);
     }
@@ -121,10 +107,7 @@ mod tests {
         assert_eq!(value(&Value::Float(f64::NAN)), json!("NaN"));
         assert_eq!(value(&Value::Float(f64::INFINITY)), json!("Infinity"));
         assert_eq!(value(&Value::Float(f64::NEG_INFINITY)), json!("-Infinity"));
-        assert_eq!(
-            serde_json::to_string(&value(&Value::Float(2.0))).unwrap(),
-            "2.0"
-        );
+        assert_eq!(serde_json::to_string(&value(&Value::Float(2.0))).unwrap(), "2.0");
     }
 
     #[test]
@@ -144,10 +127,7 @@ mod tests {
         let r_json = json!({"~id": 3, "~type": "KNOWS", "~start": 7, "~end": 8, "~properties": {}});
         assert_eq!(value(&Value::Relationship(Box::new(r.clone()))), r_json);
         let m = person(8, "Bo");
-        let path = Path {
-            nodes: vec![n, m],
-            relationships: vec![r],
-        };
+        let path = Path { nodes: vec![n, m], relationships: vec![r] };
         let out = value(&Value::Path(Box::new(path)));
         assert_eq!(out.as_array().map(Vec::len), Some(3));
         assert_eq!(out[1], r_json);

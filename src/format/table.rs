@@ -39,10 +39,7 @@ mod tests {
 
     #[test]
     fn aligns_columns_and_quotes_strings() {
-        let rows = vec![
-            vec![Value::Integer(1), Value::from("a")],
-            vec![Value::Integer(22), Value::Null],
-        ];
+        let rows = vec![vec![Value::Integer(1), Value::from("a")], vec![Value::Integer(22), Value::Null]];
         let expected = "\
 +----+------+
 | x  | s    |

@@ -15,18 +15,11 @@ pub struct Output<'a> {
 
 /// Evaluate `name=EXPR` parameter arguments in order (later ones may use
 /// earlier ones). On failure the error has been written and `None` returned.
-pub fn eval_params(
-    db: &Database,
-    args: &[String],
-    err: &mut dyn Write,
-) -> io::Result<Option<Params>> {
+pub fn eval_params(db: &Database, args: &[String], err: &mut dyn Write) -> io::Result<Option<Params>> {
     let mut params = Params::new();
     for arg in args {
         let Some((name, expr)) = commands::split_assignment(arg, "=") else {
-            writeln!(
-                err,
-                "invalid --param {arg:?}: expected NAME=EXPRESSION, e.g. --param limit=10"
-            )?;
+            writeln!(err, "invalid --param {arg:?}: expected NAME=EXPRESSION, e.g. --param limit=10")?;
             return Ok(None);
         };
         match params::evaluate(db, expr, &params) {
@@ -44,13 +37,7 @@ pub fn eval_params(
 
 /// Run every statement of `script` in order, stopping at the first error.
 /// Returns whether all of them succeeded.
-pub fn run(
-    db: &Database,
-    script: &str,
-    fmt: OutputFormat,
-    params: &Params,
-    io: Output,
-) -> io::Result<bool> {
+pub fn run(db: &Database, script: &str, fmt: OutputFormat, params: &Params, io: Output) -> io::Result<bool> {
     let split = statement_splitter::split(script);
     // The last statement of a script needs no `;`.
     let last = Some(split.rest.trim_end()).filter(|rest| !rest.is_empty());

@@ -36,18 +36,9 @@ pub fn render_caret(text: &str, pos: usize) -> String {
     // so the caret lines up under wide and combining characters too.
     let pad: String = text[line_start..pos]
         .chars()
-        .map(|c| {
-            if c == '\t' {
-                "\t".to_string()
-            } else {
-                " ".repeat(c.width().unwrap_or(0))
-            }
-        })
+        .map(|c| if c == '\t' { "\t".to_string() } else { " ".repeat(c.width().unwrap_or(0)) })
         .collect();
-    format!(
-        "line {}, column {}:\n  {line}\n  {pad}^",
-        loc.line, loc.column
-    )
+    format!("line {}, column {}:\n  {line}\n  {pad}^", loc.line, loc.column)
 }
 
 /// The line and column of byte offset `pos` in `text` (clamped to the text).
@@ -55,10 +46,7 @@ pub fn locate(text: &str, pos: usize) -> Location {
     let before = &text[..floor_char_boundary(text, pos)];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Location {
-        line,
-        column: before[line_start..].chars().count() + 1,
-    }
+    Location { line, column: before[line_start..].chars().count() + 1 }
 }
 
 /// The largest char boundary of `text` at or before `pos`.
@@ -79,50 +67,29 @@ mod tests {
 
     #[test]
     fn caret_under_single_line_position() {
-        assert_eq!(
-            render_caret("RETURN 1 +", 10),
-            "line 1, column 11:\n  RETURN 1 +\n            ^"
-        );
-        assert_eq!(
-            render_caret("RETURN x", 7),
-            "line 1, column 8:\n  RETURN x\n         ^"
-        );
+        assert_eq!(render_caret("RETURN 1 +", 10), "line 1, column 11:\n  RETURN 1 +\n            ^");
+        assert_eq!(render_caret("RETURN x", 7), "line 1, column 8:\n  RETURN x\n         ^");
     }
 
     #[test]
     fn caret_on_the_right_line_of_multi_line_query() {
         let query = "MATCH (n)\nRETRN n\nLIMIT 1";
         assert_eq!(render_caret(query, 10), "line 2, column 1:\n  RETRN n\n  ^");
-        assert_eq!(
-            render_caret(query, 16),
-            "line 2, column 7:\n  RETRN n\n        ^"
-        );
+        assert_eq!(render_caret(query, 16), "line 2, column 7:\n  RETRN n\n        ^");
     }
 
     #[test]
     fn columns_count_chars_and_caret_uses_display_width() {
         let query = "RETURN 'é日' + x";
         let pos = query.find('x').unwrap();
-        assert_eq!(
-            locate(query, pos),
-            Location {
-                line: 1,
-                column: 15
-            }
-        );
+        assert_eq!(locate(query, pos), Location { line: 1, column: 15 });
         // 'é' is one column wide, '日' two.
-        assert_eq!(
-            render_caret(query, pos),
-            format!("line 1, column 15:\n  {query}\n  {}^", " ".repeat(15))
-        );
+        assert_eq!(render_caret(query, pos), format!("line 1, column 15:\n  {query}\n  {}^", " ".repeat(15)));
     }
 
     #[test]
     fn tabs_are_kept_in_the_padding() {
-        assert_eq!(
-            render_caret("\tRETURN ?", 8),
-            "line 1, column 9:\n  \tRETURN ?\n  \t       ^"
-        );
+        assert_eq!(render_caret("\tRETURN ?", 8), "line 1, column 9:\n  \tRETURN ?\n  \t       ^");
     }
 
     #[test]
@@ -140,15 +107,7 @@ mod tests {
             render_error(&err, "RETURN 1 +"),
             "SyntaxError.UnexpectedEnd: unexpected end of input\nline 1, column 11:\n  RETURN 1 +\n            ^"
         );
-        let err = Error::new(
-            ErrorClass::TypeError,
-            "InvalidArgumentType",
-            Phase::Runtime,
-            "no",
-        );
-        assert_eq!(
-            render_error(&err, "RETURN 1"),
-            "TypeError.InvalidArgumentType: no"
-        );
+        let err = Error::new(ErrorClass::TypeError, "InvalidArgumentType", Phase::Runtime, "no");
+        assert_eq!(render_error(&err, "RETURN 1"), "TypeError.InvalidArgumentType: no");
     }
 }

@@ -40,9 +40,7 @@ nothing is saved when the shell exits.";
 /// Parse a line starting with `:`. A trailing `;` is ignored.
 pub fn parse(line: &str) -> Result<Command<'_>, String> {
     let line = line.trim().trim_end_matches(';').trim_end();
-    let body = line
-        .strip_prefix(':')
-        .ok_or_else(|| format!("not a command: {line}"))?;
+    let body = line.strip_prefix(':').ok_or_else(|| format!("not a command: {line}"))?;
     let (word, arg) = match body.find(char::is_whitespace) {
         Some(i) => (&body[..i], body[i..].trim()),
         None => (body, ""),
@@ -69,8 +67,8 @@ pub fn parse(line: &str) -> Result<Command<'_>, String> {
         "explain" => query().map(Command::Explain),
         "profile" => query().map(Command::Profile),
         "param" => {
-            let (name, expr) = split_assignment(arg, "=>")
-                .ok_or_else(|| "usage: :param <name> => <expression>".to_string())?;
+            let (name, expr) =
+                split_assignment(arg, "=>").ok_or_else(|| "usage: :param <name> => <expression>".to_string())?;
             Ok(Command::Param { name, expr })
         }
         _ => Err(format!("unknown command :{word}; type :help for the list")),
@@ -81,10 +79,7 @@ pub fn parse(line: &str) -> Result<Command<'_>, String> {
 pub fn split_assignment<'a>(text: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
     let (name, expr) = text.split_once(sep)?;
     let name = name.trim();
-    let name = name
-        .strip_prefix('`')
-        .and_then(|n| n.strip_suffix('`'))
-        .unwrap_or(name);
+    let name = name.strip_prefix('`').and_then(|n| n.strip_suffix('`')).unwrap_or(name);
     let expr = expr.trim();
     let valid = !name.is_empty() && !name.contains('`') && !expr.is_empty();
     valid.then_some((name, expr))
@@ -105,37 +100,16 @@ mod tests {
 
     #[test]
     fn query_commands_keep_the_query_and_drop_the_semicolon() {
-        assert_eq!(
-            parse(":explain MATCH (n) RETURN n;"),
-            Ok(Command::Explain("MATCH (n) RETURN n"))
-        );
+        assert_eq!(parse(":explain MATCH (n) RETURN n;"), Ok(Command::Explain("MATCH (n) RETURN n")));
         assert_eq!(parse(":profile RETURN 1"), Ok(Command::Profile("RETURN 1")));
         assert!(parse(":explain").is_err());
     }
 
     #[test]
     fn param_takes_name_and_expression() {
-        assert_eq!(
-            parse(":param x => 1 + 2"),
-            Ok(Command::Param {
-                name: "x",
-                expr: "1 + 2"
-            })
-        );
-        assert_eq!(
-            parse(":param `my x`=>[1, 2]"),
-            Ok(Command::Param {
-                name: "my x",
-                expr: "[1, 2]"
-            })
-        );
-        assert_eq!(
-            parse(":param m => {a: 'x => y'}"),
-            Ok(Command::Param {
-                name: "m",
-                expr: "{a: 'x => y'}"
-            })
-        );
+        assert_eq!(parse(":param x => 1 + 2"), Ok(Command::Param { name: "x", expr: "1 + 2" }));
+        assert_eq!(parse(":param `my x`=>[1, 2]"), Ok(Command::Param { name: "my x", expr: "[1, 2]" }));
+        assert_eq!(parse(":param m => {a: 'x => y'}"), Ok(Command::Param { name: "m", expr: "{a: 'x => y'}" }));
         assert!(parse(":param x").is_err());
         assert!(parse(":param => 1").is_err());
         assert!(parse(":param x =>").is_err());
@@ -143,9 +117,7 @@ mod tests {
 
     #[test]
     fn unknown_commands_and_stray_arguments_are_errors() {
-        assert!(parse(":frobnicate")
-            .unwrap_err()
-            .contains("unknown command :frobnicate"));
+        assert!(parse(":frobnicate").unwrap_err().contains("unknown command :frobnicate"));
         assert!(parse(":help me").is_err());
         assert!(parse(":").is_err());
     }

@@ -43,12 +43,7 @@ pub struct Shell<'a> {
 impl<'a> Shell<'a> {
     /// A shell on `db` with no parameters.
     pub fn new(db: &'a Database) -> Self {
-        Shell {
-            db,
-            params: Params::new(),
-            buffer: String::new(),
-            errors: 0,
-        }
+        Shell { db, params: Params::new(), buffer: String::new(), errors: 0 }
     }
 
     /// True while a statement is being typed (its `;` has not come yet).
@@ -67,12 +62,7 @@ impl<'a> Shell<'a> {
     }
 
     /// Handle one line of input: a `:command`, or Cypher that runs once its `;` arrives.
-    pub fn feed_line(
-        &mut self,
-        line: &str,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> io::Result<Flow> {
+    pub fn feed_line(&mut self, line: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Flow> {
         if self.buffer.is_empty() && line.trim_start().starts_with(':') {
             return match commands::parse(line) {
                 Ok(command) => self.command(command, out, err),
@@ -103,12 +93,7 @@ impl<'a> Shell<'a> {
         self.run_statement(rest, out, err)
     }
 
-    fn command(
-        &mut self,
-        command: Command,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> io::Result<Flow> {
+    fn command(&mut self, command: Command, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Flow> {
         match command {
             Command::Help => writeln!(out, "{}", commands::HELP)?,
             Command::Quit => return Ok(Flow::Quit),
@@ -121,22 +106,20 @@ impl<'a> Shell<'a> {
                 }
             }
             Command::Profile(query) => self.run_statement(&format!("PROFILE {query}"), out, err)?,
-            Command::Param { name, expr } => {
-                match self.guarded(|db, p| params::evaluate(db, expr, p)) {
-                    Some(Ok(value)) => {
-                        writeln!(out, "${name} => {value}")?;
-                        self.params.insert(name.to_string(), value);
-                    }
-                    Some(Err(e)) => {
-                        self.errors += 1;
-                        writeln!(err, "{}", params::render_error(&e, expr))?;
-                    }
-                    None => {
-                        self.errors += 1;
-                        writeln!(err, "{CRASHED}")?;
-                    }
+            Command::Param { name, expr } => match self.guarded(|db, p| params::evaluate(db, expr, p)) {
+                Some(Ok(value)) => {
+                    writeln!(out, "${name} => {value}")?;
+                    self.params.insert(name.to_string(), value);
                 }
-            }
+                Some(Err(e)) => {
+                    self.errors += 1;
+                    writeln!(err, "{}", params::render_error(&e, expr))?;
+                }
+                None => {
+                    self.errors += 1;
+                    writeln!(err, "{CRASHED}")?;
+                }
+            },
             Command::Params if self.params.is_empty() => writeln!(out, "No parameters set.")?,
             Command::Params => {
                 for (name, value) in &self.params {
@@ -151,12 +134,7 @@ impl<'a> Shell<'a> {
         Ok(Flow::Continue)
     }
 
-    fn run_statement(
-        &mut self,
-        query: &str,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> io::Result<()> {
+    fn run_statement(&mut self, query: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         if let Some(outcome) = self.execute(query, err)? {
             report::print(&outcome, OutputFormat::Table, out, err)?;
         }
@@ -188,10 +166,8 @@ const CRASHED: &str = "InternalError: the query crashed the engine (a bug; pleas
 /// is false if anything failed (for the exit code).
 pub fn run(db: &Database) -> io::Result<bool> {
     let interactive = io::stdin().is_terminal();
-    let banner = format!(
-        "Plexus {} — in-memory database (nothing is saved). Type :help for help.",
-        env!("CARGO_PKG_VERSION")
-    );
+    let banner =
+        format!("Plexus {} — in-memory database (nothing is saved). Type :help for help.", env!("CARGO_PKG_VERSION"));
     if interactive {
         println!("{banner}");
     } else {
@@ -207,11 +183,7 @@ pub fn run(db: &Database) -> io::Result<bool> {
     let mut shell = Shell::new(db);
     let (mut out, mut err) = (io::stdout(), io::stderr());
     loop {
-        let prompt = if shell.is_continuing() {
-            CONTINUATION_PROMPT
-        } else {
-            PROMPT
-        };
+        let prompt = if shell.is_continuing() { CONTINUATION_PROMPT } else { PROMPT };
         match editor.readline(prompt) {
             Ok(line) => {
                 if interactive && !line.trim().is_empty() {

@@ -27,9 +27,7 @@ pub fn evaluate(db: &Database, expr: &str, params: &Params) -> Result<Value, Err
 /// rather than in the wrapping query.
 pub fn render_error(err: &Error, expr: &str) -> String {
     let mut err = err.clone();
-    err.pos = err
-        .pos
-        .map(|p| p.saturating_sub(PREFIX.len()).min(expr.len()));
+    err.pos = err.pos.map(|p| p.saturating_sub(PREFIX.len()).min(expr.len()));
     caret::render_error(&err, expr)
 }
 
@@ -44,11 +42,7 @@ mod tests {
 
     #[test]
     fn error_positions_are_moved_into_the_expression() {
-        let err = Error::syntax(
-            "UnexpectedEnd",
-            "unexpected end of input",
-            "RETURN 1 +\nAS v".len(),
-        );
+        let err = Error::syntax("UnexpectedEnd", "unexpected end of input", "RETURN 1 +\nAS v".len());
         assert_eq!(
             render_error(&err, "1 +"),
             "SyntaxError.UnexpectedEnd: unexpected end of input\nline 1, column 4:\n  1 +\n     ^"

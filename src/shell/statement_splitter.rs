@@ -83,21 +83,10 @@ pub fn split(input: &str) -> Split<'_> {
         };
         i += 1;
     }
-    let open = matches!(
-        state,
-        State::Quoted(_) | State::Escaped(_) | State::BlockComment
-    );
+    let open = matches!(state, State::Quoted(_) | State::Escaped(_) | State::BlockComment);
     let incomplete = has_content || open;
-    let rest = if incomplete {
-        input[start..].trim_start()
-    } else {
-        ""
-    };
-    Split {
-        statements,
-        rest,
-        incomplete,
-    }
+    let rest = if incomplete { input[start..].trim_start() } else { "" };
+    Split { statements, rest, incomplete }
 }
 
 #[cfg(test)]
@@ -126,38 +115,20 @@ mod tests {
 
     #[test]
     fn semicolons_in_strings_do_not_split() {
-        assert_eq!(
-            statements("RETURN 'a;b' AS s; RETURN \"c;d\";"),
-            vec!["RETURN 'a;b' AS s", "RETURN \"c;d\""]
-        );
+        assert_eq!(statements("RETURN 'a;b' AS s; RETURN \"c;d\";"), vec!["RETURN 'a;b' AS s", "RETURN \"c;d\""]);
     }
 
     #[test]
     fn escaped_quotes_stay_inside_the_string() {
-        assert_eq!(
-            statements(r"RETURN 'it\'s;' AS s; RETURN 2;"),
-            vec![r"RETURN 'it\'s;' AS s", "RETURN 2"]
-        );
-        assert_eq!(
-            statements(r#"RETURN "\\"; RETURN 2;"#),
-            vec![r#"RETURN "\\""#, "RETURN 2"]
-        );
+        assert_eq!(statements(r"RETURN 'it\'s;' AS s; RETURN 2;"), vec![r"RETURN 'it\'s;' AS s", "RETURN 2"]);
+        assert_eq!(statements(r#"RETURN "\\"; RETURN 2;"#), vec![r#"RETURN "\\""#, "RETURN 2"]);
     }
 
     #[test]
     fn semicolons_in_backticks_and_comments_do_not_split() {
-        assert_eq!(
-            statements("RETURN 1 AS `a;b`; RETURN 2;"),
-            vec!["RETURN 1 AS `a;b`", "RETURN 2"]
-        );
-        assert_eq!(
-            statements("RETURN 1 AS `a``;`; RETURN 2;"),
-            vec!["RETURN 1 AS `a``;`", "RETURN 2"]
-        );
-        assert_eq!(
-            statements("RETURN 1 // no; split\n;"),
-            vec!["RETURN 1 // no; split"]
-        );
+        assert_eq!(statements("RETURN 1 AS `a;b`; RETURN 2;"), vec!["RETURN 1 AS `a;b`", "RETURN 2"]);
+        assert_eq!(statements("RETURN 1 AS `a``;`; RETURN 2;"), vec!["RETURN 1 AS `a``;`", "RETURN 2"]);
+        assert_eq!(statements("RETURN 1 // no; split\n;"), vec!["RETURN 1 // no; split"]);
         assert_eq!(statements("RETURN /* ; */ 1;"), vec!["RETURN /* ; */ 1"]);
     }
 
@@ -171,12 +142,7 @@ mod tests {
 
     #[test]
     fn unterminated_strings_and_comments_are_incomplete() {
-        for input in [
-            "RETURN 'abc;",
-            "RETURN \"a\\\";",
-            "RETURN `x;",
-            "RETURN 1 /* open;",
-        ] {
+        for input in ["RETURN 'abc;", "RETURN \"a\\\";", "RETURN `x;", "RETURN 1 /* open;"] {
             let s = split(input);
             assert!(s.statements.is_empty(), "{input}");
             assert!(s.incomplete, "{input}");
@@ -194,10 +160,7 @@ mod tests {
 
     #[test]
     fn multibyte_text_splits_on_char_boundaries() {
-        assert_eq!(
-            statements("RETURN 'é;ü' AS ß; RETURN '日本';"),
-            vec!["RETURN 'é;ü' AS ß", "RETURN '日本'"]
-        );
+        assert_eq!(statements("RETURN 'é;ü' AS ß; RETURN '日本';"), vec!["RETURN 'é;ü' AS ß", "RETURN '日本'"]);
     }
 
     #[test]
