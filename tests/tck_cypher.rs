@@ -1,0 +1,84 @@
+//! The openCypher TCK runner (`cargo test --test tck_cypher`).
+//!
+//! Runs every scenario of `../shared/tck/cypher/features` against an
+//! in-memory database and fails only when a case listed in
+//! `tests/tck_cypher_passing.txt` fails. Environment:
+//! - `TCK_VERBOSE=1`: print each failing case with its reason;
+//! - `TCK_FILTER=text`: run only cases whose id contains `text`;
+//! - `TCK_FEATURE=path`: run only features whose path contains `path`;
+//! - `TCK_UPDATE=1`: rewrite the passing list from this run;
+//! - `TCK_THREADS=n`: worker threads (default 2).
+//!
+//! The modules live in `tests/tck_cypher/`; a crate root resolves `mod` next
+//! to itself, hence the `#[path]`s.
+
+#[path = "tck_cypher/compare.rs"]
+mod compare;
+#[path = "tck_cypher/features.rs"]
+mod features;
+#[path = "tck_cypher/pool.rs"]
+mod pool;
+#[path = "tck_cypher/report.rs"]
+mod report;
+#[path = "tck_cypher/side_effects.rs"]
+mod side_effects;
+#[path = "tck_cypher/steps.rs"]
+mod steps;
+#[path = "tck_cypher/values.rs"]
+mod values;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+fn main() -> ExitCode {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tck = crate_dir.join("../shared/tck/cypher");
+    let list = crate_dir.join("tests/tck_cypher_passing.txt");
+    let started = Instant::now();
+
+    let mut cases = match features::load(&tck.join("features")) {
+        Ok(cases) => cases,
+        Err(e) => {
+            eprintln!("cannot load the TCK from {}: {e}", tck.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let filter = std::env::var("TCK_FILTER").unwrap_or_default();
+    let feature = std::env::var("TCK_FEATURE").unwrap_or_default();
+    let filtered = !filter.is_empty() || !feature.is_empty();
+    cases.retain(|c| c.id.contains(&filter) && c.id.split(" / ").next().is_some_and(|p| p.contains(&feature)));
+
+    let threads = std::env::var("TCK_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(2);
+    pool::install_panic_hook();
+    let cases = Arc::new(cases);
+    let graphs: PathBuf = tck.join("graphs");
+    let results = pool::run_all(cases.clone(), graphs, threads, Duration::from_secs(10));
+
+    if env_flag("TCK_VERBOSE") {
+        for (case, result) in cases.iter().zip(&results) {
+            if let Err(f) = result {
+                println!("FAIL {}\n  [{}] {}\n", case.id, f.cause, f.detail);
+            }
+        }
+    }
+    report::print_folders(&cases, &results);
+    report::print_causes(&cases, &results, 25);
+    // A filtered run must not shrink the committed list.
+    let update = env_flag("TCK_UPDATE") && !filtered;
+    let regressions = report::gate(&list, &cases, &results, update);
+
+    let passed = results.iter().filter(|r| r.is_ok()).count();
+    println!("\nran {} cases in {:.1}s", cases.len(), started.elapsed().as_secs_f64());
+    println!("{passed} passed, {} failed", results.len() - passed);
+    if regressions.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
