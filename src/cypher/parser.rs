@@ -14,12 +14,24 @@ pub(crate) struct CypherParser;
 
 /// Parse one Cypher statement (optionally prefixed by EXPLAIN / PROFILE).
 pub fn parse(text: &str) -> Result<Statement, Error> {
-    static DETAIL: std::sync::Once = std::sync::Once::new();
-    DETAIL.call_once(|| pest::set_error_detail(true));
-    let mut pairs = CypherParser::parse(Rule::statement, text).map_err(|e| from_pest(&e, text))?;
+    let mut pairs = match CypherParser::parse(Rule::statement, text) {
+        Ok(pairs) => pairs,
+        Err(_) => return Err(detailed_error(text)),
+    };
     let Some(statement) = pairs.next() else {
         return Err(Error::syntax("UnexpectedSyntax", "empty query", 0));
     };
     check_depth(&statement)?;
     build_statement(statement)
+}
+
+/// Parse again with pest's detailed attempt tracking (slower) to describe the failure.
+fn detailed_error(text: &str) -> Error {
+    pest::set_error_detail(true);
+    let result = CypherParser::parse(Rule::statement, text);
+    pest::set_error_detail(false);
+    match result {
+        Err(e) => from_pest(&e, text),
+        Ok(_) => Error::syntax("UnexpectedSyntax", "invalid query", 0),
+    }
 }

@@ -9,7 +9,7 @@ use super::{pos, Res, P};
 use crate::cypher::parser::Rule;
 
 /// The deepest expression nesting we build (deeper input could overflow the stack).
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 400;
 
 /// Convert a pest error into a SyntaxError with a position and a readable message.
 pub(crate) fn from_pest(e: &pest::error::Error<Rule>, text: &str) -> Error {
@@ -58,22 +58,32 @@ fn expected(e: &pest::error::Error<Rule>) -> Vec<String> {
         out.extend(positives.iter().filter_map(|r| describe(*r)));
     }
     if let Some(attempts) = e.parse_attempts() {
-        for token in attempts.expected_tokens() {
-            let t = token.to_string();
-            if !t.is_empty() && !t.chars().any(char::is_alphanumeric) && t.len() <= 3 {
-                out.insert(format!("'{t}'"));
-            }
+        let tokens: Vec<String> = attempts.expected_tokens().iter().map(ToString::to_string).collect();
+        if tokens.iter().any(|t| t == "'") {
+            out.insert("an expression".to_string());
         }
+        out.extend(tokens.iter().filter(|t| is_punctuation(t)).map(|t| format!("'{t}'")));
     }
     if out.contains("an expression") {
-        out.retain(|s| {
-            !matches!(
-                s.as_str(),
-                "a variable" | "a name" | "'('" | "'['" | "'{'" | "'$'"
-            )
-        });
+        let starts = ["a variable", "a name", "'('", "'['", "'{'", "'$'", "'+'", "'-'", "'.'"];
+        out.retain(|s| !starts.contains(&s.as_str()));
+    }
+    if out.contains("a map or parameter") {
+        out.retain(|s| s != "'$'" && s != "'{'");
+    }
+    if out.contains("a label") {
+        out.remove("':'");
     }
     out.into_iter().collect()
+}
+
+/// Tokens worth naming in a message: short punctuation, not whitespace or quotes.
+fn is_punctuation(t: &str) -> bool {
+    let skip = ["/*", "//", "_", "`", "'", "\""];
+    !t.is_empty()
+        && t.len() <= 3
+        && !skip.contains(&t)
+        && t.chars().all(|c| c.is_ascii_punctuation())
 }
 
 /// "a, b or c".
@@ -205,12 +215,14 @@ pub(crate) fn check_depth(root: &P<'_>) -> Res<()> {
                 pos(&p),
             ));
         }
-        let extra = if is_chain_rule(p.as_rule()) {
-            p.clone().into_inner().count()
-        } else {
-            0
+        let count = p.clone().into_inner().count();
+        // Single-child wrappers are skipped by the builder; chains nest once per operand.
+        let step = match count {
+            1 if is_chain_rule(p.as_rule()) || p.as_rule() == Rule::expression => 0,
+            n if is_chain_rule(p.as_rule()) => n,
+            _ => 1,
         };
-        stack.extend(p.into_inner().map(|c| (c, depth + 1 + extra)));
+        stack.extend(p.into_inner().map(|c| (c, depth + step)));
     }
     Ok(())
 }

@@ -115,7 +115,7 @@ fn not_expr(p: P<'_>) -> Res<Expr> {
 
 /// The operator of a `comp_op`, `add_op` or `mul_op` node.
 fn operator(p: &P<'_>) -> BinaryOp {
-    match p.as_str() {
+    match p.as_str().trim() {
         "=" => BinaryOp::Eq,
         "<>" => BinaryOp::Neq,
         "<" => BinaryOp::Lt,

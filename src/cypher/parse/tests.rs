@@ -135,7 +135,6 @@ fn tck_queries_parse() {
     assert!(valid.len() > 1000, "TCK not found or too small: {}", valid.len());
     let mut failures = 0;
     for q in &valid {
-        if std::env::var("TRACE").is_ok() { eprintln!("Q: {}", q.text); }
         if let Err(e) = parse(&q.text) {
             failures += 1;
             println!("FAIL {}: {e}\n{}\n", q.file, q.text);
@@ -165,13 +164,213 @@ fn tck_syntax_error_stats() {
     println!("TCK: {rejected}/{total} SyntaxError queries rejected by the parser");
 }
 
+
+// ------------------------------------------------------------------ robustness
+
+/// Nested inputs of many shapes and depths: parse must return, never overflow.
 #[test]
-fn zz_deep_pest_only() {
-    use pest::Parser;
-    let mut q = String::from("RETURN ");
-    for i in 0..40 { q.push_str(&format!("{{a{i}: ")); }
-    q.push_str("{}");
-    for _ in 0..40 { q.push('}'); }
-    let r = crate::cypher::parser::CypherParser::parse(crate::cypher::parser::Rule::statement, &q);
-    println!("pest ok: {}", r.is_ok());
+fn deep_nesting_never_overflows() {
+    let shapes: Vec<(&str, &str, &str)> = vec![
+        ("(", "1", ")"),
+        ("[", "1", "]"),
+        ("{a: ", "{}", "}"),
+        ("f(", "1", ")"),
+        ("-", "1", ""),
+        ("NOT ", "true", ""),
+        ("1 + ", "1", ""),
+        ("2 ^ ", "1", ""),
+        ("1 < ", "1", ""),
+        ("a OR ", "b", ""),
+        ("CASE WHEN true THEN ", "1", " END"),
+        ("[x IN ", "[1]", " | x]"),
+        ("size(", "[]", ")"),
+        ("exists((a)-[:R {k: ", "1", "}]->())"),
+    ];
+    for (open, mid, close) in shapes {
+        for depth in [10, 50, 100, 300, 1000, 5000] {
+            let q = format!("RETURN {}{}{}", open.repeat(depth), mid, close.repeat(depth));
+            let _ = parse(&q);
+        }
+    }
+    let long = format!("RETURN a{}", ".b".repeat(5000));
+    let _ = parse(&long);
+    let idx = format!("RETURN a{}", "[0]".repeat(5000));
+    let _ = parse(&idx);
 }
+
+/// A tiny deterministic generator for the fuzz tests.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn random_and_truncated_inputs_never_panic() {
+    let mut rng = Lcg(42);
+    let alphabet: Vec<char> = "()[]{}<>-=:.,|*$'\"`\\/ \n0123456789abcxyzMATCHRETURNWHERE+^%~é—😀".chars().collect();
+    for _ in 0..500 {
+        let len = (rng.next() % 60) as usize;
+        let s: String = (0..len).map(|_| alphabet[(rng.next() as usize) % alphabet.len()]).collect();
+        let _ = parse(&s);
+    }
+    for q in tck_queries().iter().step_by(40) {
+        let chars: Vec<(usize, char)> = q.text.char_indices().collect();
+        for k in (0..chars.len()).step_by(13) {
+            let _ = parse(&q.text[..chars[k].0]);
+        }
+    }
+}
+
+// ------------------------------------------------------------------ AST shapes
+
+/// Parse a query that must be valid.
+fn ok(q: &str) -> Statement {
+    parse(q).unwrap_or_else(|e| panic!("{q}: {e}"))
+}
+
+/// The clauses of a single-part query.
+fn clauses(q: &str) -> Vec<Clause> {
+    ok(q).query.first.clauses
+}
+
+/// The expression of `RETURN <e>`.
+fn ret(e: &str) -> Expr {
+    match clauses(&format!("RETURN {e}")).remove(0) {
+        Clause::Return(r) => r.projection.items[0].expr.clone(),
+        c => panic!("not a RETURN: {c:?}"),
+    }
+}
+
+/// A compact rendering of an expression, for precedence checks.
+fn show(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Literal(Value::Integer(i)) => i.to_string(),
+        ExprKind::Literal(Value::Float(f)) => format!("{f:?}"),
+        ExprKind::Literal(Value::String(s)) => format!("'{s}'"),
+        ExprKind::Literal(Value::Boolean(b)) => b.to_string(),
+        ExprKind::Literal(Value::Null) => "null".into(),
+        ExprKind::Variable(v) => v.clone(),
+        ExprKind::Parameter(p) => format!("${p}"),
+        ExprKind::Property(b, k) => format!("{}.{k}", show(b)),
+        ExprKind::Unary(op, x) => format!("({op:?} {})", show(x)),
+        ExprKind::Binary(op, l, r) => format!("({} {op:?} {})", show(l), show(r)),
+        ExprKind::Comparison(first, rest) => {
+            let tail: Vec<String> = rest.iter().map(|(op, x)| format!("{op:?} {}", show(x))).collect();
+            format!("(cmp {} {})", show(first), tail.join(" "))
+        }
+        ExprKind::HasLabels(x, ls) => format!("({}:{})", show(x), ls.join(":")),
+        ExprKind::Function { name, distinct, args } => {
+            let args: Vec<String> = args.iter().map(show).collect();
+            format!("{name}({}{})", if *distinct { "DISTINCT " } else { "" }, args.join(", "))
+        }
+        ExprKind::List(xs) => format!("[{}]", xs.iter().map(show).collect::<Vec<_>>().join(", ")),
+        ExprKind::Index(b, i) => format!("{}[{}]", show(b), show(i)),
+        ExprKind::Slice(b, f, t) => {
+            let f = f.as_ref().map_or(String::new(), |x| show(x));
+            let t = t.as_ref().map_or(String::new(), |x| show(x));
+            format!("{}[{f}..{t}]", show(b))
+        }
+        ExprKind::CountStar => "count(*)".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn precedence() {
+    let cases = [
+        ("1 + 2 * 3", "(1 Add (2 Mul 3))"),
+        ("1 - 2 - 3", "((1 Sub 2) Sub 3)"),
+        ("2 ^ 3 ^ 2", "((2 Pow 3) Pow 2)"),
+        ("-2 ^ 2", "((Neg 2) Pow 2)"),
+        ("a OR b XOR c AND d", "(a Or (b Xor (c And d)))"),
+        ("NOT a = b", "(Not (a Eq b))"),
+        ("NOT NOT a", "(Not (Not a))"),
+        ("a = b AND c <> d", "((a Eq b) And (c Neq d))"),
+        ("1 < 2 <= 3", "(cmp 1 Lt 2 Le 3)"),
+        ("a + 1 IN [1, 2]", "((a Add 1) In [1, 2])"),
+        ("a IS NULL = b IS NOT NULL", "((IsNull a) Eq (IsNotNull b))"),
+        ("a.name STARTS WITH 'x' OR a.name ENDS WITH 'y'", "((a.name StartsWith 'x') Or (a.name EndsWith 'y'))"),
+        ("s CONTAINS 'x' AND s =~ 'a.*'", "((s Contains 'x') And (s RegexMatch 'a.*'))"),
+        ("n:A:B AND m:C", "((n:A:B) And (m:C))"),
+        ("a.b.c[0][1..2]", "a.b.c[0][1..2]"),
+        ("l[..2] + l[1..]", "(l[..2] Add l[1..])"),
+        ("-a.b", "(Neg a.b)"),
+        ("+1 % 2 / 3", "(((Plus 1) Mod 2) Div 3)"),
+        ("(1 + 2) * 3", "((1 Add 2) Mul 3)"),
+        ("count(*) + count(DISTINCT x)", "(count(*) Add count(DISTINCT x))"),
+        ("x IN [1] IS NULL", "(IsNull (x In [1]))"),
+    ];
+    for (q, want) in cases {
+        assert_eq!(show(&ret(q)), want, "{q}");
+    }
+}
+
+#[test]
+fn literals() {
+    assert_eq!(show(&ret("0x1F")), "31");
+    assert_eq!(show(&ret("0o17")), "15");
+    assert_eq!(show(&ret("1.5E-3")), "0.0015");
+    assert_eq!(show(&ret(".5")), "0.5");
+    assert_eq!(show(&ret("1e3")), "1000.0");
+    assert_eq!(show(&ret("'a\\n\\t\\\\\\'\\u0041'")), "'a\n\t\\'A'");
+    assert_eq!(show(&ret("\"it's\"")), "'it's'");
+    assert_eq!(show(&ret("TRUE")), "true");
+    assert_eq!(show(&ret("Null")), "null");
+    assert_eq!(show(&ret("NaN")), "NaN");
+    assert_eq!(show(&ret("nullable")), "nullable");
+    assert_eq!(show(&ret("-9223372036854775808")), "-9223372036854775808");
+    assert_eq!(show(&ret("-0x8000000000000000")), "-9223372036854775808");
+    assert_eq!(show(&ret("- -9223372036854775808")), "(Neg -9223372036854775808)");
+    assert_eq!(show(&ret("-1")), "(Neg 1)");
+    assert_eq!(show(&ret("$p + $0")), "($p Add $0)");
+    assert_eq!(show(&ret("`weird name`")), "weird name");
+    assert_eq!(show(&ret("`a``b`")), "a`b");
+}
+
+/// The detail and position of a syntax error.
+fn err(q: &str) -> (&'static str, usize) {
+    match parse(q) {
+        Ok(s) => panic!("{q} parsed: {s:?}"),
+        Err(e) => (e.detail, e.pos.unwrap_or(usize::MAX)),
+    }
+}
+
+#[test]
+fn syntax_errors() {
+    assert_eq!(err("RETURN 9223372036854775808"), ("IntegerOverflow", 7));
+    assert_eq!(err("RETURN -9223372036854775809").0, "IntegerOverflow");
+    assert_eq!(err("RETURN 0x8000000000000000").0, "IntegerOverflow");
+    assert_eq!(err("RETURN 0x AS literal"), ("InvalidNumberLiteral", 7));
+    assert_eq!(err("RETURN 9223372h54775808 AS literal").0, "InvalidNumberLiteral");
+    assert_eq!(err("RETURN 1.2.3").0, "InvalidNumberLiteral");
+    assert_eq!(err("RETURN 1.34E999").0, "FloatingPointOverflow");
+    assert_eq!(err("RETURN '\\uH'").0, "InvalidUnicodeLiteral");
+    assert_eq!(err("RETURN 42 — 41"), ("InvalidUnicodeCharacter", 10));
+    assert_eq!(err("MATCH (a)-[:LIKES..]->(c) RETURN c").0, "InvalidRelationshipPattern");
+    assert_eq!(err("MATCH (a)-[:LIKES*-2]->(c) RETURN c").0, "InvalidRelationshipPattern");
+    assert_eq!(err("RETURN [, ] AS literal"), ("UnexpectedSyntax", 8));
+    assert_eq!(err("RETURN {k1#k: 1}").0, "UnexpectedSyntax");
+    assert_eq!(err("MATCH (n RETURN n"), ("UnexpectedSyntax", 9));
+    assert_eq!(err("MATCH (n) RETURN"), ("UnexpectedSyntax", 16));
+    assert_eq!(err("RETURN 1 +"), ("UnexpectedSyntax", 10));
+    assert_eq!(err("MATCH (n) SET n = "), ("UnexpectedSyntax", 18));
+    assert_eq!(err("SET 1 = 2").0, "UnexpectedSyntax");
+    assert_eq!(err("RETURN l[]").0, "UnexpectedSyntax");
+    assert_eq!(err("").0, "UnexpectedSyntax");
+}
+
+#[test]
+fn error_messages_are_readable() {
+    let e = parse("RETURN 1 + )").unwrap_err();
+    assert!(e.message.contains("expected an expression, found ')'"), "{}", e.message);
+    let e = parse("MATCH (n RETURN n").unwrap_err();
+    assert!(e.message.contains("')'"), "{}", e.message);
+    let e = parse("MATCH (n) RETURN n ORDER n").unwrap_err();
+    assert!(e.message.contains("BY"), "{}", e.message);
+}
+
+
