@@ -8,3 +8,8 @@ pub mod shell;
 
 pub use db::{Database, Params, QueryResult, QueryStats, Transaction};
 pub use plexus_storage::{Error, ErrorClass, Value};
+
+/// The README's Rust examples run as doctests, so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
