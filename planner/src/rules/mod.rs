@@ -130,3 +130,6 @@ fn children_mut(plan: &mut LogicalPlan) -> Vec<&mut LogicalPlan> {
         other => other.input_mut().map(|i| vec![i.as_mut()]).unwrap_or_default(),
     }
 }
+
+#[cfg(test)]
+mod tests;
