@@ -4,6 +4,8 @@
 
 pub mod access;
 pub mod row;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
