@@ -62,6 +62,12 @@ impl Iterator for QueryResult {
     }
 }
 
+impl std::fmt::Debug for QueryResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryResult").field("columns", &self.columns).field("stats", &self.stats).finish_non_exhaustive()
+    }
+}
+
 impl QueryResult {
     fn new(columns: Vec<String>, rows: Box<dyn Iterator<Item = Result<Vec<Value>>> + Send>) -> Self {
         QueryResult { columns, rows, stats: QueryStats::default(), plan: None }
