@@ -2,13 +2,12 @@
 
 use plexus_storage::Error;
 
-use super::exprs::{expr, labels, where_expr};
+use super::exprs::{expr, labels, reject_pattern_value, where_expr};
 use super::patterns::{pattern, pattern_part};
 use super::{children, has, name, next, pos, unexpected, Res, P};
 use crate::cypher::ast::{
-    Call, Clause, Create, Delete, ExplainMode, Expr, ExprKind, Foreach, Match, Merge, Projection,
-    ProjectionItem, Query, Remove, RemoveItem, Return, SetClause, SetItem, SingleQuery, SortItem,
-    Statement, Unwind, With,
+    Call, Clause, Create, Delete, ExplainMode, Expr, ExprKind, Foreach, Match, Merge, Projection, ProjectionItem,
+    Query, Remove, RemoveItem, Return, SetClause, SetItem, SingleQuery, SortItem, Statement, Unwind, With,
 };
 use crate::cypher::parser::Rule;
 
@@ -19,12 +18,7 @@ pub(crate) fn build_statement(p: P<'_>) -> Res<Statement> {
         match c.as_rule() {
             Rule::explain if has(&c, Rule::K_EXPLAIN) => explain = Some(ExplainMode::Explain),
             Rule::explain => explain = Some(ExplainMode::Profile),
-            Rule::query => {
-                return Ok(Statement {
-                    explain,
-                    query: query(c)?,
-                })
-            }
+            Rule::query => return Ok(Statement { explain, query: query(c)? }),
             _ => {}
         }
     }
@@ -46,9 +40,16 @@ pub(super) fn query(p: P<'_>) -> Res<Query> {
 
 /// A sequence of clauses.
 fn single_query(p: P<'_>) -> Res<SingleQuery> {
-    Ok(SingleQuery {
-        clauses: p.into_inner().map(clause).collect::<Res<_>>()?,
-    })
+    let clauses: Vec<Clause> = p.into_inner().map(clause).collect::<Res<_>>()?;
+    let star_call = clauses.iter().find_map(|c| match c {
+        Clause::Call(call) if call.yield_all => Some(call.pos),
+        _ => None,
+    });
+    if let (Some(at), true) = (star_call, clauses.len() > 1) {
+        let msg = "YIELD * is only allowed in a standalone procedure call";
+        return Err(Error::syntax("UnexpectedSyntax", msg, at));
+    }
+    Ok(SingleQuery { clauses })
 }
 
 /// Build any clause.
@@ -60,37 +61,24 @@ fn clause(p: P<'_>) -> Res<Clause> {
         Rule::return_clause => {
             let at = pos(&p);
             let body = next(&mut children(p.clone()), &p, "a projection")?;
-            Clause::Return(Return {
-                projection: projection(body)?,
-                pos: at,
-            })
+            Clause::Return(Return { projection: projection(body)?, pos: at })
         }
         Rule::create_clause => {
             let at = pos(&p);
             let body = next(&mut children(p.clone()), &p, "a pattern")?;
-            Clause::Create(Create {
-                pattern: pattern(body)?,
-                pos: at,
-            })
+            Clause::Create(Create { pattern: pattern(body)?, pos: at })
         }
         Rule::merge_clause => Clause::Merge(merge(p)?),
         Rule::set_clause => {
             let at = pos(&p);
             let body = next(&mut children(p.clone()), &p, "a SET item")?;
-            Clause::Set(SetClause {
-                items: set_items(body)?,
-                pos: at,
-            })
+            Clause::Set(SetClause { items: set_items(body)?, pos: at })
         }
         Rule::remove_clause => Clause::Remove(remove(p)?),
         Rule::delete_clause => {
             let detach = has(&p, Rule::K_DETACH);
             let at = pos(&p);
-            Clause::Delete(Delete {
-                detach,
-                exprs: children(p).map(expr).collect::<Res<_>>()?,
-                pos: at,
-            })
+            Clause::Delete(Delete { detach, exprs: children(p).map(expr).collect::<Res<_>>()?, pos: at })
         }
         Rule::call_clause => Clause::Call(call(p)?),
         Rule::foreach_clause => Clause::Foreach(foreach(p)?),
@@ -105,12 +93,7 @@ fn match_clause(p: P<'_>) -> Res<Match> {
     let mut it = children(p);
     let pattern = pattern(next(&mut it, &at, "a pattern")?)?;
     let where_ = it.next().map(where_expr).transpose()?;
-    Ok(Match {
-        optional,
-        pattern,
-        where_,
-        pos: pos(&at),
-    })
+    Ok(Match { optional, pattern, where_, pos: pos(&at) })
 }
 
 /// `UNWIND expr AS x`.
@@ -119,11 +102,7 @@ fn unwind(p: P<'_>) -> Res<Unwind> {
     let mut it = children(p);
     let expr = expr(next(&mut it, &at, "an expression")?)?;
     let alias = name(next(&mut it, &at, "a variable")?);
-    Ok(Unwind {
-        expr,
-        alias,
-        pos: pos(&at),
-    })
+    Ok(Unwind { expr, alias, pos: pos(&at) })
 }
 
 /// `WITH projection [WHERE expr]`.
@@ -132,11 +111,7 @@ fn with(p: P<'_>) -> Res<With> {
     let mut it = children(p);
     let projection = projection(next(&mut it, &at, "a projection")?)?;
     let where_ = it.next().map(where_expr).transpose()?;
-    Ok(With {
-        projection,
-        where_,
-        pos: pos(&at),
-    })
+    Ok(With { projection, where_, pos: pos(&at) })
 }
 
 /// The body shared by WITH and RETURN.
@@ -174,13 +149,9 @@ fn projection_item(p: P<'_>) -> Res<ProjectionItem> {
     let e = next(&mut it, &at, "an expression")?;
     let text = e.as_str().trim().to_string();
     let expr = expr(e)?;
+    reject_pattern_value(&expr)?;
     let alias = it.next().map(name);
-    Ok(ProjectionItem {
-        expr,
-        alias,
-        text,
-        pos: pos(&at),
-    })
+    Ok(ProjectionItem { expr, alias, text, pos: pos(&at) })
 }
 
 /// `expr [ASC|DESC]`.
@@ -188,9 +159,7 @@ fn sort_item(p: P<'_>) -> Res<SortItem> {
     let at = p.clone();
     let mut it = children(p);
     let expr = expr(next(&mut it, &at, "an expression")?)?;
-    let descending = it
-        .next()
-        .is_some_and(|d| has(&d, Rule::K_DESC) || has(&d, Rule::K_DESCENDING));
+    let descending = it.next().is_some_and(|d| has(&d, Rule::K_DESC) || has(&d, Rule::K_DESCENDING));
     Ok(SortItem { expr, descending })
 }
 
@@ -209,12 +178,7 @@ fn merge(p: P<'_>) -> Res<Merge> {
             on_match.extend(items);
         }
     }
-    Ok(Merge {
-        pattern,
-        on_create,
-        on_match,
-        pos: pos(&at),
-    })
+    Ok(Merge { pattern, on_create, on_match, pos: pos(&at) })
 }
 
 /// The items of a `set_items` node.
@@ -236,18 +200,9 @@ fn set_item(p: P<'_>) -> Res<SetItem> {
     let variable = name(first);
     let second = next(&mut it, &at, "a SET item")?;
     Ok(match rule {
-        Rule::set_labels => SetItem::Labels {
-            variable,
-            labels: labels(second),
-        },
-        Rule::set_merge => SetItem::Merge {
-            variable,
-            value: expr(second)?,
-        },
-        _ => SetItem::Replace {
-            variable,
-            value: expr(second)?,
-        },
+        Rule::set_labels => SetItem::Labels { variable, labels: labels(second) },
+        Rule::set_merge => SetItem::Merge { variable, value: expr(second)? },
+        _ => SetItem::Replace { variable, value: expr(second)? },
     })
 }
 
@@ -255,10 +210,7 @@ fn set_item(p: P<'_>) -> Res<SetItem> {
 fn property_target(p: P<'_>) -> Res<(Expr, String)> {
     let at = p.clone();
     match expr(p)? {
-        Expr {
-            kind: ExprKind::Property(target, key),
-            ..
-        } => Ok((*target, key)),
+        Expr { kind: ExprKind::Property(target, key), .. } => Ok((*target, key)),
         _ => Err(Error::syntax(
             "UnexpectedSyntax",
             format!("expected a property, found '{}'", at.as_str().trim()),
@@ -288,19 +240,11 @@ fn remove(p: P<'_>) -> Res<Remove> {
 /// `CALL ns.proc[(args)] [YIELD ...]`.
 fn call(p: P<'_>) -> Res<Call> {
     let at = p.clone();
-    let mut call = Call {
-        procedure: String::new(),
-        args: None,
-        yields: None,
-        yield_all: false,
-        where_: None,
-        pos: pos(&p),
-    };
+    let mut call =
+        Call { procedure: String::new(), args: None, yields: None, yield_all: false, where_: None, pos: pos(&p) };
     for c in children(p) {
         match c.as_rule() {
-            Rule::procedure_name => {
-                call.procedure = c.into_inner().map(name).collect::<Vec<_>>().join(".")
-            }
+            Rule::procedure_name => call.procedure = c.into_inner().map(name).collect::<Vec<_>>().join("."),
             Rule::call_args => call.args = Some(c.into_inner().map(expr).collect::<Res<_>>()?),
             _ => yield_clause(c, &mut call)?,
         }
@@ -338,10 +282,5 @@ fn foreach(p: P<'_>) -> Res<Foreach> {
     let variable = name(next(&mut it, &at, "a variable")?);
     let list = expr(next(&mut it, &at, "an expression")?)?;
     let clauses = it.map(clause).collect::<Res<_>>()?;
-    Ok(Foreach {
-        variable,
-        list,
-        clauses,
-        pos: pos(&at),
-    })
+    Ok(Foreach { variable, list, clauses, pos: pos(&at) })
 }

@@ -41,10 +41,7 @@ fn found(text: &str, at: usize) -> String {
         return "end of input".to_string();
     };
     let word: String = if first.is_alphanumeric() || first == '_' {
-        rest.chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .take(30)
-            .collect()
+        rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').take(30).collect()
     } else {
         first.to_string()
     };
@@ -80,10 +77,7 @@ fn expected(e: &pest::error::Error<Rule>) -> Vec<String> {
 /// Tokens worth naming in a message: short punctuation, not whitespace or quotes.
 fn is_punctuation(t: &str) -> bool {
     let skip = ["/*", "//", "_", "`", "'", "\""];
-    !t.is_empty()
-        && t.len() <= 3
-        && !skip.contains(&t)
-        && t.chars().all(|c| c.is_ascii_punctuation())
+    !t.is_empty() && t.len() <= 3 && !skip.contains(&t) && t.chars().all(|c| c.is_ascii_punctuation())
 }
 
 /// "a, b or c".
@@ -104,16 +98,12 @@ fn describe(rule: Rule) -> Option<String> {
     let text = match rule {
         Rule::EOI => "end of input",
         Rule::variable => "a variable",
-        Rule::schema_name | Rule::unescaped_name | Rule::escaped_name | Rule::function_name => {
-            "a name"
-        }
+        Rule::schema_name | Rule::unescaped_name | Rule::escaped_name | Rule::function_name => "a name",
         Rule::node_pattern | Rule::chain | Rule::pattern | Rule::pattern_part => "a pattern",
         Rule::rel_pattern | Rule::rel_detail => "a relationship pattern",
         Rule::node_labels | Rule::rel_types => "a label",
         Rule::range | Rule::bad_range => "a variable length '*'",
-        Rule::comp_op | Rule::add_op | Rule::mul_op | Rule::string_op | Rule::null_check => {
-            "an operator"
-        }
+        Rule::comp_op | Rule::add_op | Rule::mul_op | Rule::string_op | Rule::null_check => "an operator",
         Rule::property_lookup => "a property lookup",
         Rule::subscript => "'['",
         Rule::predicate_suffix => "an operator",
@@ -209,11 +199,7 @@ pub(crate) fn check_depth(root: &P<'_>) -> Res<()> {
     let mut stack = vec![(root.clone(), 0usize)];
     while let Some((p, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
-            return Err(Error::syntax(
-                "UnexpectedSyntax",
-                "the query is nested too deeply",
-                pos(&p),
-            ));
+            return Err(Error::syntax("UnexpectedSyntax", "the query is nested too deeply", pos(&p)));
         }
         let count = p.clone().into_inner().count();
         // Single-child wrappers are skipped by the builder; chains nest once per operand.

@@ -52,11 +52,7 @@ fn unwrap(mut p: P<'_>) -> P<'_> {
 pub(super) fn expr(p: P<'_>) -> Res<Expr> {
     let p = unwrap(p);
     match p.as_rule() {
-        Rule::expression
-        | Rule::slice_from
-        | Rule::slice_to
-        | Rule::case_operand
-        | Rule::paren_expr => {
+        Rule::expression | Rule::slice_from | Rule::slice_to | Rule::case_operand | Rule::paren_expr => {
             let at = p.clone();
             expr(next(&mut children(p), &at, "an expression")?)
         }
@@ -86,10 +82,7 @@ fn fold(p: P<'_>, op: BinaryOp) -> Res<Expr> {
     let mut acc = expr(next(&mut it, &at, "an expression")?)?;
     for rhs in it {
         let pos = acc.pos;
-        acc = mk(
-            ExprKind::Binary(op, Box::new(acc), Box::new(expr(rhs)?)),
-            pos,
-        );
+        acc = mk(ExprKind::Binary(op, Box::new(acc), Box::new(expr(rhs)?)), pos);
     }
     Ok(acc)
 }
@@ -104,9 +97,8 @@ fn not_expr(p: P<'_>) -> Res<Expr> {
             _ => operand = Some(expr(c)?),
         }
     }
-    let mut acc = operand.ok_or_else(|| {
-        plexus_storage::Error::syntax("UnexpectedSyntax", "expected an expression", 0)
-    })?;
+    let mut acc =
+        operand.ok_or_else(|| plexus_storage::Error::syntax("UnexpectedSyntax", "expected an expression", 0))?;
     for at in nots.into_iter().rev() {
         acc = mk(ExprKind::Unary(UnaryOp::Not, Box::new(acc)), at);
     }
@@ -158,10 +150,7 @@ fn arithmetic(p: P<'_>) -> Res<Expr> {
     while let Some(op) = it.next() {
         let rhs = expr(next(&mut it, &at, "an expression")?)?;
         let pos = acc.pos;
-        acc = mk(
-            ExprKind::Binary(operator(&op), Box::new(acc), Box::new(rhs)),
-            pos,
-        );
+        acc = mk(ExprKind::Binary(operator(&op), Box::new(acc), Box::new(rhs)), pos);
     }
     Ok(acc)
 }
@@ -176,11 +165,7 @@ fn predicate(p: P<'_>) -> Res<Expr> {
         let mut parts = suffix.clone().into_inner();
         let head = next(&mut parts, &suffix, "an operator")?;
         acc = if head.as_rule() == Rule::null_check {
-            let op = if has(&head, Rule::K_NOT) {
-                UnaryOp::IsNotNull
-            } else {
-                UnaryOp::IsNull
-            };
+            let op = if has(&head, Rule::K_NOT) { UnaryOp::IsNotNull } else { UnaryOp::IsNull };
             mk(ExprKind::Unary(op, Box::new(acc)), pos)
         } else {
             let op = string_op(&head);
@@ -208,22 +193,14 @@ fn unary(p: P<'_>) -> Res<Expr> {
     let mut operand = None;
     for c in p.into_inner() {
         if c.as_rule() == Rule::unary_op {
-            let op = if c.as_str() == "-" {
-                UnaryOp::Neg
-            } else {
-                UnaryOp::Plus
-            };
+            let op = if c.as_str() == "-" { UnaryOp::Neg } else { UnaryOp::Plus };
             ops.push((pos(&c), op));
         } else {
             operand = Some(c);
         }
     }
     let Some(operand) = operand else {
-        return Err(plexus_storage::Error::syntax(
-            "UnexpectedSyntax",
-            "expected an expression",
-            0,
-        ));
+        return Err(plexus_storage::Error::syntax("UnexpectedSyntax", "expected an expression", 0));
     };
     let mut acc = match ops.last() {
         Some(&(at, UnaryOp::Neg)) if min_integer_operand(&operand) => {
@@ -354,24 +331,17 @@ fn case(p: P<'_>) -> Res<ExprKind> {
                 let when = expr(next(&mut it, &c, "an expression")?)?;
                 whens.push((when, expr(next(&mut it, &c, "an expression")?)?));
             }
-            _ => {
-                else_ = Some(Box::new(expr(next(
-                    &mut children(c.clone()),
-                    &c,
-                    "an expression",
-                )?)?))
-            }
+            _ => else_ = Some(Box::new(expr(next(&mut children(c.clone()), &c, "an expression")?)?)),
         }
     }
-    Ok(ExprKind::Case {
-        operand,
-        whens,
-        else_,
-    })
+    Ok(ExprKind::Case { operand, whens, else_ })
 }
 
+/// An optional boxed sub-expression.
+type OptExpr = Option<Box<Expr>>;
+
 /// The WHERE and `|` parts of comprehensions.
-fn filter_parts<'i>(it: impl Iterator<Item = P<'i>>) -> Res<(Option<Box<Expr>>, Option<Box<Expr>>)> {
+fn filter_parts<'i>(it: impl Iterator<Item = P<'i>>) -> Res<(OptExpr, OptExpr)> {
     let (mut predicate, mut projection) = (None, None);
     for c in it {
         let at = c.clone();
@@ -392,12 +362,7 @@ fn list_comprehension(p: P<'_>) -> Res<ExprKind> {
     let variable = name(next(&mut it, &at, "a variable")?);
     let list = Box::new(expr(next(&mut it, &at, "an expression")?)?);
     let (predicate, projection) = filter_parts(it)?;
-    Ok(ExprKind::ListComprehension {
-        variable,
-        list,
-        predicate,
-        projection,
-    })
+    Ok(ExprKind::ListComprehension { variable, list, predicate, projection })
 }
 
 /// `[p = (a)-->(b) WHERE pred | proj]`.
@@ -412,13 +377,8 @@ fn pattern_comprehension(p: P<'_>) -> Res<ExprKind> {
     let chain_pos = variable.as_ref().map_or(pos(&chain), |_| pos(&at) + 1);
     let pattern = Box::new(chain_part(chain, variable, chain_pos)?);
     let (predicate, projection) = filter_parts(it)?;
-    let projection =
-        projection.ok_or_else(|| unexpected(&at, "expected '|' in a pattern comprehension"))?;
-    Ok(ExprKind::PatternComprehension {
-        pattern,
-        predicate,
-        projection,
-    })
+    let projection = projection.ok_or_else(|| unexpected(&at, "expected '|' in a pattern comprehension"))?;
+    Ok(ExprKind::PatternComprehension { pattern, predicate, projection })
 }
 
 /// `all/any/none/single(x IN list WHERE pred)`.
@@ -436,12 +396,7 @@ fn quantified(p: P<'_>) -> Res<ExprKind> {
     let list = Box::new(expr(next(&mut it, &at, "an expression")?)?);
     let (predicate, _) = filter_parts(it)?;
     let predicate = predicate.ok_or_else(|| unexpected(&at, "expected WHERE"))?;
-    Ok(ExprKind::Quantified {
-        quantifier,
-        variable,
-        list,
-        predicate,
-    })
+    Ok(ExprKind::Quantified { quantifier, variable, list, predicate })
 }
 
 /// `reduce(acc = init, x IN list | expr)`.
@@ -453,13 +408,7 @@ fn reduce(p: P<'_>) -> Res<ExprKind> {
     let variable = name(next(&mut it, &at, "a variable")?);
     let list = Box::new(expr(next(&mut it, &at, "an expression")?)?);
     let expr = Box::new(expr(next(&mut it, &at, "an expression")?)?);
-    Ok(ExprKind::Reduce {
-        accumulator,
-        init,
-        variable,
-        list,
-        expr,
-    })
+    Ok(ExprKind::Reduce { accumulator, init, variable, list, expr })
 }
 
 /// `EXISTS { pattern [WHERE ...] }` / `EXISTS { MATCH ... }` / `EXISTS { full query }`.
@@ -471,12 +420,7 @@ fn exists(p: P<'_>) -> Res<ExprKind> {
         let mut it = children(body);
         let pattern = pattern(next(&mut it, &at, "a pattern")?)?;
         let where_ = it.next().map(where_expr).transpose()?;
-        return Ok(ExprKind::ExistsSubquery(Box::new(Match {
-            optional: false,
-            pattern,
-            where_,
-            pos,
-        })));
+        return Ok(ExprKind::ExistsSubquery(Box::new(Match { optional: false, pattern, where_, pos })));
     }
     let query = super::clauses::query(body)?;
     if let Some(m) = single_match(&query) {
@@ -506,11 +450,22 @@ fn function(p: P<'_>) -> Res<ExprKind> {
     let mut it = children(p);
     let fname = next(&mut it, &at, "a function name")?;
     let name = fname.into_inner().map(name).collect::<Vec<_>>().join(".");
-    Ok(ExprKind::Function {
-        name,
-        distinct,
-        args: exprs(it)?,
-    })
+    let args = exprs(it)?;
+    if !name.eq_ignore_ascii_case("exists") {
+        args.iter().try_for_each(reject_pattern_value)?;
+    }
+    Ok(ExprKind::Function { name, distinct, args })
+}
+
+/// Pattern expressions only test for existence: refuse one used as a value
+/// (a projected column, a function argument other than `exists`).
+pub(super) fn reject_pattern_value(e: &Expr) -> Res<()> {
+    if matches!(e.kind, ExprKind::PatternPredicate(_)) {
+        let msg = "a pattern expression can only be used as a predicate \
+                   (use COUNT { ... } or a pattern comprehension)";
+        return Err(plexus_storage::Error::syntax("UnexpectedSyntax", msg, e.pos));
+    }
+    Ok(())
 }
 
 /// `n {.a, b: 1, .*, v}`.
@@ -527,9 +482,7 @@ fn map_projection_item(p: P<'_>) -> Res<MapProjectionItem> {
     let at = p.clone();
     Ok(match p.as_rule() {
         Rule::map_proj_all => MapProjectionItem::AllProperties,
-        Rule::map_proj_prop => {
-            MapProjectionItem::Property(name(next(&mut p.into_inner(), &at, "a key")?))
-        }
+        Rule::map_proj_prop => MapProjectionItem::Property(name(next(&mut p.into_inner(), &at, "a key")?)),
         Rule::map_proj_var => MapProjectionItem::Variable(name(p)),
         _ => {
             let mut it = p.into_inner();

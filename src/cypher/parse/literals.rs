@@ -9,10 +9,7 @@ use crate::cypher::parser::Rule;
 /// Build a `literal` node.
 pub(super) fn literal(p: P<'_>) -> Res<Expr> {
     let at = pos(&p);
-    let inner = p
-        .into_inner()
-        .next()
-        .ok_or_else(|| Error::syntax("UnexpectedSyntax", "expected a literal", at))?;
+    let inner = p.into_inner().next().ok_or_else(|| Error::syntax("UnexpectedSyntax", "expected a literal", at))?;
     let value = match inner.as_rule() {
         Rule::number => number(inner, false)?,
         Rule::string_lit => Value::String(string(inner)?),
@@ -24,21 +21,14 @@ pub(super) fn literal(p: P<'_>) -> Res<Expr> {
             return Err(Error::syntax("InvalidNumberLiteral", msg, at));
         }
     };
-    Ok(Expr {
-        kind: ExprKind::Literal(value),
-        pos: at,
-    })
+    Ok(Expr { kind: ExprKind::Literal(value), pos: at })
 }
 
 /// Build a `number` node; `negative` when a unary minus is folded into it.
 pub(super) fn number(p: P<'_>, negative: bool) -> Res<Value> {
     let at = pos(&p);
     let Some(inner) = p.into_inner().next() else {
-        return Err(Error::syntax(
-            "InvalidNumberLiteral",
-            "expected a number",
-            at,
-        ));
+        return Err(Error::syntax("InvalidNumberLiteral", "expected a number", at));
     };
     let text = inner.as_str();
     let magnitude = match inner.as_rule() {
@@ -49,13 +39,7 @@ pub(super) fn number(p: P<'_>, negative: bool) -> Res<Value> {
     };
     integer(magnitude, negative)
         .map(Value::Integer)
-        .ok_or_else(|| {
-            Error::syntax(
-                "IntegerOverflow",
-                format!("integer literal '{text}' is out of range"),
-                at,
-            )
-        })
+        .ok_or_else(|| Error::syntax("IntegerOverflow", format!("integer literal '{text}' is out of range"), at))
 }
 
 /// An integer from its magnitude and sign, if it fits an i64.
@@ -66,19 +50,11 @@ fn integer(magnitude: Option<u128>, negative: bool) -> Option<i64> {
 
 /// A float literal; out of range is a FloatingPointOverflow.
 fn float(text: &str, negative: bool, at: usize) -> Res<Value> {
-    let v: f64 = text.parse().map_err(|_| {
-        Error::syntax(
-            "InvalidNumberLiteral",
-            format!("invalid float literal '{text}'"),
-            at,
-        )
-    })?;
+    let v: f64 = text
+        .parse()
+        .map_err(|_| Error::syntax("InvalidNumberLiteral", format!("invalid float literal '{text}'"), at))?;
     if v.is_infinite() {
-        return Err(Error::syntax(
-            "FloatingPointOverflow",
-            format!("float literal '{text}' is out of range"),
-            at,
-        ));
+        return Err(Error::syntax("FloatingPointOverflow", format!("float literal '{text}' is out of range"), at));
     }
     Ok(Value::Float(if negative { -v } else { v }))
 }
@@ -118,11 +94,7 @@ fn unescape(body: &str, start: usize) -> Res<String> {
             continue;
         }
         let Some((_, e)) = chars.next() else {
-            return Err(Error::syntax(
-                "UnexpectedSyntax",
-                "unterminated escape sequence",
-                start + i,
-            ));
+            return Err(Error::syntax("UnexpectedSyntax", "unterminated escape sequence", start + i));
         };
         match e {
             'n' => out.push('\n'),
@@ -131,11 +103,7 @@ fn unescape(body: &str, start: usize) -> Res<String> {
             'b' => out.push('\u{8}'),
             'f' => out.push('\u{c}'),
             '\\' | '\'' | '"' | '/' | '`' => out.push(e),
-            'u' | 'U' => out.push(unicode_escape(
-                &mut chars,
-                if e == 'u' { 4 } else { 8 },
-                start + i,
-            )?),
+            'u' | 'U' => out.push(unicode_escape(&mut chars, if e == 'u' { 4 } else { 8 }, start + i)?),
             _ => {
                 let msg = format!("invalid escape sequence '\\{e}'");
                 return Err(Error::syntax("UnexpectedSyntax", msg, start + i));
@@ -146,11 +114,7 @@ fn unescape(body: &str, start: usize) -> Res<String> {
 }
 
 /// The character of a `\uXXXX` / `\UXXXXXXXX` escape, its hex digits read from `chars`.
-fn unicode_escape(
-    chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
-    digits: usize,
-    at: usize,
-) -> Res<char> {
+fn unicode_escape(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, digits: usize, at: usize) -> Res<char> {
     let mut hex = String::new();
     for _ in 0..digits {
         match chars.peek() {
@@ -161,18 +125,9 @@ fn unicode_escape(
             _ => break,
         }
     }
-    let bad = || {
-        Error::syntax(
-            "InvalidUnicodeLiteral",
-            format!("invalid unicode escape '\\u{hex}'"),
-            at,
-        )
-    };
+    let bad = || Error::syntax("InvalidUnicodeLiteral", format!("invalid unicode escape '\\u{hex}'"), at);
     if hex.len() != digits {
         return Err(bad());
     }
-    u32::from_str_radix(&hex, 16)
-        .ok()
-        .and_then(char::from_u32)
-        .ok_or_else(bad)
+    u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).ok_or_else(bad)
 }

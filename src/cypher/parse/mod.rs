@@ -49,8 +49,7 @@ fn unexpected(p: &P<'_>, message: impl Into<String>) -> Error {
 
 /// The next child, or a syntax error naming what is missing (never expected to fire).
 fn next<'i>(it: &mut impl Iterator<Item = P<'i>>, parent: &P<'i>, what: &str) -> Res<P<'i>> {
-    it.next()
-        .ok_or_else(|| unexpected(parent, format!("expected {what}")))
+    it.next().ok_or_else(|| unexpected(parent, format!("expected {what}")))
 }
 
 /// The text of a name (`schema_name`, `variable`, ...), backticks removed.

@@ -24,28 +24,16 @@ pub(super) fn pattern_part(p: P<'_>) -> Res<PatternPart> {
             _ => return chain_part(c, variable, start),
         }
     }
-    Err(Error::syntax(
-        "UnexpectedSyntax",
-        "expected a pattern",
-        pos(&at),
-    ))
+    Err(Error::syntax("UnexpectedSyntax", "expected a pattern", pos(&at)))
 }
 
 /// `shortestPath(...)` / `allShortestPaths(...)`.
 pub(super) fn shortest_part(p: P<'_>, variable: Option<String>, start: usize) -> Res<PatternPart> {
-    let kind = if has(&p, Rule::K_ALLSHORTESTPATHS) {
-        ShortestKind::All
-    } else {
-        ShortestKind::Single
-    };
+    let kind = if has(&p, Rule::K_ALLSHORTESTPATHS) { ShortestKind::All } else { ShortestKind::Single };
     let at = p.clone();
     let inner = next(&mut children(p), &at, "a pattern")?;
     if inner.as_rule() != Rule::chain && inner.as_rule() != Rule::rel_chain {
-        return Err(Error::syntax(
-            "UnexpectedSyntax",
-            "nested shortest path",
-            pos(&inner),
-        ));
+        return Err(Error::syntax("UnexpectedSyntax", "nested shortest path", pos(&inner)));
     }
     let mut part = chain_part(inner, variable, start)?;
     part.shortest = Some(kind);
@@ -62,23 +50,12 @@ pub(super) fn chain_part(p: P<'_>, variable: Option<String>, start: usize) -> Re
         let rel = rel(rel_pair)?;
         chain.push((rel, node(next(&mut it, &at, "a node pattern")?)?));
     }
-    Ok(PatternPart {
-        variable,
-        shortest: None,
-        start: first,
-        chain,
-        pos: start,
-    })
+    Ok(PatternPart { variable, shortest: None, start: first, chain, pos: start })
 }
 
 /// `(n:A:B {k: v})`.
 fn node(p: P<'_>) -> Res<NodePattern> {
-    let mut node = NodePattern {
-        variable: None,
-        labels: Vec::new(),
-        properties: None,
-        pos: pos(&p),
-    };
+    let mut node = NodePattern { variable: None, labels: Vec::new(), properties: None, pos: pos(&p) };
     for c in p.into_inner() {
         match c.as_rule() {
             Rule::variable => node.variable = Some(name(c)),

@@ -164,7 +164,6 @@ fn tck_syntax_error_stats() {
     println!("TCK: {rejected}/{total} SyntaxError queries rejected by the parser");
 }
 
-
 // ------------------------------------------------------------------ robustness
 
 /// Nested inputs of many shapes and depths: parse must return, never overflow.
@@ -372,5 +371,3 @@ fn error_messages_are_readable() {
     let e = parse("MATCH (n) RETURN n ORDER n").unwrap_err();
     assert!(e.message.contains("BY"), "{}", e.message);
 }
-
-
