@@ -371,3 +371,117 @@ fn error_messages_are_readable() {
     let e = parse("MATCH (n) RETURN n ORDER n").unwrap_err();
     assert!(e.message.contains("BY"), "{}", e.message);
 }
+
+#[test]
+fn match_pattern_shapes() {
+    let q = "OPTIONAL MATCH p = (a:A:B {k: 1})<-[r:T|:U*1..3 {w: $x}]-(b), (c $props)-->() WHERE a.k > 1 RETURN p";
+    let Clause::Match(m) = clauses(q).remove(0) else { panic!("not a MATCH") };
+    assert!(m.optional);
+    assert_eq!(m.pattern.len(), 2);
+    let p = &m.pattern[0];
+    assert_eq!(p.variable.as_deref(), Some("p"));
+    assert_eq!(p.start.variable.as_deref(), Some("a"));
+    assert_eq!(p.start.labels, ["A", "B"]);
+    assert!(matches!(&p.start.properties, Some(Expr { kind: ExprKind::Map(m), .. }) if m.len() == 1));
+    let (rel, b) = &p.chain[0];
+    assert_eq!(rel.variable.as_deref(), Some("r"));
+    assert_eq!(rel.types, ["T", "U"]);
+    assert_eq!(rel.direction, RelDirection::Left);
+    assert_eq!(rel.length, Some((Some(1), Some(3))));
+    assert_eq!(b.variable.as_deref(), Some("b"));
+    let q2 = &m.pattern[1];
+    assert!(matches!(&q2.start.properties, Some(Expr { kind: ExprKind::Parameter(p), .. }) if p == "props"));
+    assert_eq!(q2.chain[0].0.direction, RelDirection::Right);
+    assert_eq!(show(m.where_.as_ref().unwrap()), "(a.k Gt 1)");
+    let lengths = ["*", "*2", "*..3", "*2.."].map(|l| {
+        let Clause::Match(m) = clauses(&format!("MATCH ()-[{l}]-() RETURN 1")).remove(0) else { panic!() };
+        m.pattern[0].chain[0].0.length
+    });
+    assert_eq!(lengths, [Some((None, None)), Some((Some(2), Some(2))), Some((None, Some(3))), Some((Some(2), None))]);
+    let Clause::Match(m) = clauses("MATCH p = shortestPath((a)-[*]-(b)) RETURN p").remove(0) else { panic!() };
+    assert_eq!(m.pattern[0].shortest, Some(ShortestKind::Single));
+}
+
+#[test]
+fn projection_shapes() {
+    let s =
+        ok("EXPLAIN MATCH (n) WITH DISTINCT *, n.name AS name ORDER BY name DESC SKIP 1 LIMIT 2 WHERE name <> 'x' \
+                RETURN count(*), n.name  ,  a + 1 UNION ALL RETURN 1;");
+    assert_eq!(s.explain, Some(ExplainMode::Explain));
+    assert_eq!(s.query.unions.len(), 1);
+    assert!(s.query.unions[0].0);
+    let Clause::With(w) = &s.query.first.clauses[1] else { panic!("not WITH") };
+    assert!(w.projection.distinct && w.projection.star);
+    assert_eq!(w.projection.items[0].alias.as_deref(), Some("name"));
+    assert!(w.projection.order_by[0].descending);
+    assert!(w.projection.skip.is_some() && w.projection.limit.is_some() && w.where_.is_some());
+    let Clause::Return(r) = &s.query.first.clauses[2] else { panic!("not RETURN") };
+    let texts: Vec<&str> = r.projection.items.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(texts, ["count(*)", "n.name", "a + 1"]);
+}
+
+#[test]
+fn update_clause_shapes() {
+    let cs = clauses(
+        "MERGE (n:A {k: 1}) ON CREATE SET n.c = 1 ON MATCH SET n += {m: 2}, n:B \
+         SET (n).x = 1, n = {}, n:C:D REMOVE n.k, n:A DETACH DELETE n, m \
+         FOREACH (x IN [1] | CREATE (:X {v: x}))",
+    );
+    let Clause::Merge(m) = &cs[0] else { panic!("not MERGE") };
+    assert!(matches!(&m.on_create[0], SetItem::Property { key, .. } if key == "c"));
+    assert!(matches!(&m.on_match[0], SetItem::Merge { variable, .. } if variable == "n"));
+    assert!(matches!(&m.on_match[1], SetItem::Labels { labels, .. } if labels == &["B"]));
+    let Clause::Set(s) = &cs[1] else { panic!("not SET") };
+    assert!(matches!(&s.items[0], SetItem::Property { target, key, .. } if key == "x" && show(target) == "n"));
+    assert!(matches!(&s.items[1], SetItem::Replace { .. }));
+    assert!(matches!(&s.items[2], SetItem::Labels { labels, .. } if labels.len() == 2));
+    let Clause::Remove(r) = &cs[2] else { panic!("not REMOVE") };
+    assert!(matches!(&r.items[0], RemoveItem::Property { key, .. } if key == "k"));
+    assert!(matches!(&r.items[1], RemoveItem::Labels { .. }));
+    assert!(matches!(&cs[3], Clause::Delete(d) if d.detach && d.exprs.len() == 2));
+    assert!(matches!(&cs[4], Clause::Foreach(f) if f.variable == "x" && f.clauses.len() == 1));
+}
+
+#[test]
+fn call_and_special_expressions() {
+    let cs = clauses("CALL db.labels() YIELD label AS l, x WHERE l <> 'A' CALL my.proc RETURN l");
+    let Clause::Call(c) = &cs[0] else { panic!("not CALL") };
+    assert_eq!(c.procedure, "db.labels");
+    assert_eq!(c.args, Some(vec![]));
+    assert_eq!(c.yields, Some(vec![("label".into(), Some("l".into())), ("x".into(), None)]));
+    assert!(c.where_.is_some());
+    assert!(matches!(&cs[1], Clause::Call(c) if c.args.is_none() && c.yields.is_none()));
+
+    assert!(matches!(
+        ret("[x IN l WHERE x > 1 | x * 2]").kind,
+        ExprKind::ListComprehension { predicate: Some(_), projection: Some(_), .. }
+    ));
+    assert!(matches!(
+        ret("[p = (a)-->(b) WHERE b.x | p]").kind,
+        ExprKind::PatternComprehension { predicate: Some(_), .. }
+    ));
+    assert!(matches!(ret("none(x IN l WHERE x)").kind, ExprKind::Quantified { quantifier: Quantifier::None, .. }));
+    assert!(matches!(ret("reduce(acc = 0, x IN l | acc + x)").kind, ExprKind::Reduce { .. }));
+    assert!(matches!(
+        ret("CASE x WHEN 1 THEN 'a' ELSE 'b' END").kind,
+        ExprKind::Case { operand: Some(_), else_: Some(_), .. }
+    ));
+    assert!(matches!(ret("CASE WHEN x THEN 1 END").kind, ExprKind::Case { operand: None, else_: None, .. }));
+    assert!(matches!(ret("n {.a, b: 1, .*, v}").kind, ExprKind::MapProjection { ref items, .. } if items.len() == 4));
+    assert!(matches!(ret("exists(n.prop)").kind, ExprKind::Function { ref name, .. } if name == "exists"));
+    assert!(
+        matches!(ret("exists((a)-->())").kind, ExprKind::Function { ref args, .. } if matches!(args[0].kind, ExprKind::PatternPredicate(_)))
+    );
+    assert!(matches!(ret("EXISTS { (a)-->(b) WHERE b.x }").kind, ExprKind::ExistsSubquery(_)));
+    assert!(matches!(ret("EXISTS { MATCH (a)-->(b) RETURN b }").kind, ExprKind::ExistsQuery(_)));
+    assert!(
+        matches!(ret("apoc.text.join(['a'], ',')").kind, ExprKind::Function { ref name, .. } if name == "apoc.text.join")
+    );
+    let Clause::Match(m) = clauses("MATCH (a) WHERE NOT (a)-[:T]->(:B) RETURN a").remove(0) else { panic!() };
+    assert!(
+        matches!(&m.where_.unwrap().kind, ExprKind::Unary(UnaryOp::Not, e) if matches!(e.kind, ExprKind::PatternPredicate(_)))
+    );
+    let e = ret("(a)");
+    assert_eq!(show(&e), "a");
+    assert_eq!(ret("  1 + foo(x)").pos, 9);
+}
