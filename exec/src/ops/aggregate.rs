@@ -1,6 +1,7 @@
 //! Hash aggregation: groups by the key values (Cypher equivalence, so null
 //! groups with null) and keeps groups in first-seen order. Without keys it
-//! yields exactly one row, even for empty input.
+//! yields exactly one row, even for empty input. Node and relationship keys
+//! group by id, without materializing the entity.
 
 use std::collections::HashMap;
 
@@ -19,6 +20,14 @@ pub struct AggregateOp {
     keys: Vec<(String, Expr)>,
     aggregates: Vec<(String, AggregateExpr)>,
     done: bool,
+}
+
+/// One grouping key value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyPart {
+    Node(Option<u64>),
+    Rel(Option<u64>),
+    Value(GroupKey),
 }
 
 impl AggregateOp {
@@ -62,47 +71,84 @@ fn kind(f: AggregateFunction) -> AggKind {
     }
 }
 
+/// The key parts of every row of a key column.
+fn key_parts(column: &Column, ctx: &ExecContext) -> Vec<KeyPart> {
+    match column {
+        Column::Nodes(ids) => ids.iter().map(KeyPart::Node).collect(),
+        Column::Rels(ids) => ids.iter().map(KeyPart::Rel).collect(),
+        other => ctx.column_values(other).into_iter().map(|v| KeyPart::Value(GroupKey(v))).collect(),
+    }
+}
+
+/// Output column for one key position.
+fn key_column(parts: Vec<KeyPart>) -> Column {
+    if !parts.is_empty() && parts.iter().all(|p| matches!(p, KeyPart::Node(_))) {
+        return Column::Nodes(parts.iter().map(|p| if let KeyPart::Node(id) = p { *id } else { None }).collect());
+    }
+    if !parts.is_empty() && parts.iter().all(|p| matches!(p, KeyPart::Rel(_))) {
+        return Column::Rels(parts.iter().map(|p| if let KeyPart::Rel(id) = p { *id } else { None }).collect());
+    }
+    let values = parts
+        .into_iter()
+        .map(|p| match p {
+            KeyPart::Value(GroupKey(v)) => v,
+            // A key column has one kind, so entities never mix with values here.
+            KeyPart::Node(_) | KeyPart::Rel(_) => Value::Null,
+        })
+        .collect();
+    Column::values(values)
+}
+
 impl Operator for AggregateOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
         if self.done {
             return Ok(None);
         }
         self.done = true;
-        let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
-        let mut groups: Vec<(Vec<Value>, Vec<Accumulator>)> = Vec::new();
+        let mut index: HashMap<Vec<KeyPart>, usize> = HashMap::new();
+        let mut groups: Vec<(Vec<KeyPart>, Vec<Accumulator>)> = Vec::new();
         let mut last_batch = Batch::unit();
         while let Some(batch) = self.input.next(ctx)? {
             if batch.is_empty() {
                 continue;
             }
             let eval = Evaluator::new(ctx);
-            let key_cols = self.keys.iter().map(|(_, e)| eval.column(e, &batch)).collect::<Result<Vec<_>>>()?;
-            let arg_cols: Vec<Option<Column>> = self
+            let key_cols: Vec<Vec<KeyPart>> = self
+                .keys
+                .iter()
+                .map(|(_, e)| Ok(key_parts(&eval.column(e, &batch)?, ctx)))
+                .collect::<Result<_>>()?;
+            let arg_values: Vec<Option<Vec<Value>>> = self
                 .aggregates
                 .iter()
-                .map(|(_, a)| a.args.first().map(|e| eval.column(e, &batch)).transpose())
+                .map(|(_, a)| a.args.first().map(|e| Ok(ctx.column_values(&eval.column(e, &batch)?))).transpose())
                 .collect::<Result<_>>()?;
-            let key_values: Vec<Vec<Value>> = key_cols.iter().map(|c| ctx.column_values(c)).collect();
-            let arg_values: Vec<Option<Vec<Value>>> = arg_cols.iter().map(|c| c.as_ref().map(|c| ctx.column_values(c))).collect();
-            for row in 0..batch.len {
-                let key: Vec<Value> = key_values.iter().map(|k| k[row].clone()).collect();
-                let gk: Vec<GroupKey> = key.iter().cloned().map(GroupKey).collect();
-                let g = match index.get(&gk) {
-                    Some(&g) => g,
-                    None => {
-                        groups.push((key, self.new_accumulators(ctx, &batch)?));
-                        index.insert(gk, groups.len() - 1);
-                        groups.len() - 1
+            if self.keys.is_empty() {
+                // One group: feed whole columns, count(*) by batch length.
+                if groups.is_empty() {
+                    groups.push((Vec::new(), self.new_accumulators(ctx, &batch)?));
+                }
+                for (acc, values) in groups[0].1.iter_mut().zip(&arg_values) {
+                    match values {
+                        Some(values) => values.iter().try_for_each(|v| acc.update(v))?,
+                        None => acc.count_rows(batch.len as u64),
                     }
-                };
-                for (a, (_, agg)) in self.aggregates.iter().enumerate() {
-                    let acc = &mut groups[g].1[a];
-                    match &arg_values[a] {
-                        Some(values) => acc.update(&values[row])?,
-                        // count(*) counts rows: any non-null stand-in will do.
+                }
+            } else {
+                for row in 0..batch.len {
+                    let key: Vec<KeyPart> = key_cols.iter().map(|k| k[row].clone()).collect();
+                    let g = match index.get(&key) {
+                        Some(&g) => g,
                         None => {
-                            debug_assert_eq!(agg.function, AggregateFunction::CountStar);
-                            acc.update(&Value::Boolean(true))?
+                            groups.push((key.clone(), self.new_accumulators(ctx, &batch)?));
+                            index.insert(key, groups.len() - 1);
+                            groups.len() - 1
+                        }
+                    };
+                    for (acc, values) in groups[g].1.iter_mut().zip(&arg_values) {
+                        match values {
+                            Some(values) => acc.update(&values[row])?,
+                            None => acc.count_rows(1),
                         }
                     }
                 }
@@ -113,7 +159,7 @@ impl Operator for AggregateOp {
             groups.push((Vec::new(), self.new_accumulators(ctx, &last_batch)?));
         }
         let len = groups.len();
-        let mut key_columns: Vec<Vec<Value>> = vec![Vec::with_capacity(len); self.keys.len()];
+        let mut key_columns: Vec<Vec<KeyPart>> = vec![Vec::with_capacity(len); self.keys.len()];
         let mut agg_columns: Vec<Vec<Value>> = vec![Vec::with_capacity(len); self.aggregates.len()];
         for (key, accs) in groups {
             for (i, v) in key.into_iter().enumerate() {
@@ -125,7 +171,11 @@ impl Operator for AggregateOp {
         }
         let names: Vec<String> =
             self.keys.iter().map(|(n, _)| n.clone()).chain(self.aggregates.iter().map(|(n, _)| n.clone())).collect();
-        let columns = key_columns.into_iter().chain(agg_columns).map(crate::ops::values_to_column).collect();
+        let columns = key_columns
+            .into_iter()
+            .map(key_column)
+            .chain(agg_columns.into_iter().map(crate::ops::values_to_column))
+            .collect();
         Ok(Some(Batch::new(names, columns, len)))
     }
 }

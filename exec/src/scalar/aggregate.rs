@@ -183,6 +183,13 @@ impl Accumulator {
         }
     }
 
+    /// Count `n` rows at once (`count(*)`); other aggregates ignore it.
+    pub fn count_rows(&mut self, n: u64) {
+        if let (State::Count(c), None) = (&mut self.state, &self.distinct) {
+            *c = c.saturating_add(n as i64);
+        }
+    }
+
     /// Feed one value; nulls are ignored.
     pub fn update(&mut self, v: &Value) -> Result<()> {
         if v.is_null() {
