@@ -61,16 +61,22 @@ pub fn node_ids<'a>(batch: &'a Batch, name: &str) -> Result<&'a UInt64Array> {
 impl Operator for ExpandOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
         let Some(batch) = self.input.next(ctx)? else { return Ok(None) };
+        expand_batch(&self.spec, &batch, ctx).map(Some)
+    }
+}
+
+/// Expand every row of `batch`: one output row per matching relationship.
+pub fn expand_batch(spec: &ExpandSpec, batch: &Batch, ctx: &ExecContext) -> Result<Batch> {
         let snapshot = ctx.snapshot();
-        let Some(types) = resolve_types(&snapshot, &self.spec.types) else {
-            return Ok(Some(empty_output(&batch, &self.spec)?));
+        let Some(types) = resolve_types(&snapshot, &spec.types) else {
+            return empty_output(batch, spec);
         };
-        let from = node_ids(&batch, &self.spec.from)?;
-        let into = match self.spec.mode {
-            ExpandMode::Into => Some(node_ids(&batch, &self.spec.to)?),
+        let from = node_ids(batch, &spec.from)?;
+        let into = match spec.mode {
+            ExpandMode::Into => Some(node_ids(batch, &spec.to)?),
             ExpandMode::All => None,
         };
-        let direction = store_direction(self.spec.direction);
+        let direction = store_direction(spec.direction);
         let expand_rows = |rows: std::ops::Range<usize>| {
             let mut out = (Vec::new(), Vec::new(), Vec::new());
             let mut buf = Vec::new();
@@ -111,12 +117,11 @@ impl Operator for ExpandOp {
             expand_rows(0..batch.len)
         };
         let mut out = batch.take(&UInt32Array::from(rows))?;
-        out = out.with_column(&self.spec.rel, Column::Rels(UInt64Array::from(rels)));
-        if self.spec.mode == ExpandMode::All {
-            out = out.with_column(&self.spec.to, Column::Nodes(UInt64Array::from(nbrs)));
+        out = out.with_column(&spec.rel, Column::Rels(UInt64Array::from(rels)));
+        if spec.mode == ExpandMode::All {
+            out = out.with_column(&spec.to, Column::Nodes(UInt64Array::from(nbrs)));
         }
-        Ok(Some(out))
-    }
+        Ok(out)
 }
 
 fn empty_output(batch: &Batch, spec: &ExpandSpec) -> Result<Batch> {

@@ -22,10 +22,15 @@ impl FilterOp {
 impl Operator for FilterOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
         let Some(batch) = self.input.next(ctx)? else { return Ok(None) };
-        if batch.is_empty() {
-            return Ok(Some(batch));
-        }
-        let mask = Evaluator::new(ctx).predicate(&self.predicate, &batch)?;
-        Ok(Some(batch.filter(&mask)?))
+        filter_batch(&self.predicate, batch, ctx).map(Some)
     }
+}
+
+/// The rows of `batch` for which `predicate` is true.
+pub fn filter_batch(predicate: &Expr, batch: Batch, ctx: &ExecContext) -> Result<Batch> {
+    if batch.is_empty() {
+        return Ok(batch);
+    }
+    let mask = Evaluator::new(ctx).predicate(predicate, &batch)?;
+    batch.filter(&mask)
 }

@@ -12,6 +12,7 @@ mod foreach;
 mod merge;
 mod node_scan;
 mod optional;
+mod pipeline;
 mod produce;
 mod profiled;
 mod project;
@@ -59,6 +60,9 @@ fn build_node(
     slot: &mut usize,
 ) -> Result<Box<dyn Operator>> {
     use LogicalPlan::*;
+    if let Some(op) = parallel_scan(plan, argument, profile, slot) {
+        return Ok(op);
+    }
     let my_slot = *slot;
     *slot += 1;
     // Subplans are numbered before the input, as EXPLAIN prints them.
@@ -140,6 +144,61 @@ fn build_node(
         Some(slots) => Box::new(profiled::ProfiledOp::new(op, slots.clone(), my_slot)),
         None => op,
     })
+}
+
+/// A chain of filters, expands and projections over a node scan of the
+/// query's start row runs morsel-parallel (see `pipeline.rs`).
+fn parallel_scan(
+    plan: &LogicalPlan,
+    argument: &Batch,
+    profile: Option<&ProfileSlots>,
+    slot: &mut usize,
+) -> Option<Box<dyn Operator>> {
+    use pipeline::Stage;
+    if argument.len != 1 || !argument.columns.is_empty() {
+        return None;
+    }
+    let mut stages = Vec::new();
+    let mut node = plan;
+    loop {
+        let stage = match node {
+            LogicalPlan::Filter { predicate, .. } => Stage::Filter(predicate.clone()),
+            LogicalPlan::Project { items, discard, .. } => Stage::Project { items: items.clone(), discard: *discard },
+            LogicalPlan::Expand { from, rel, to, types, direction, mode, .. } => Stage::Expand(expand::ExpandSpec {
+                from: from.clone(),
+                rel: rel.clone(),
+                to: to.clone(),
+                types: types.clone(),
+                direction: *direction,
+                mode: *mode,
+            }),
+            LogicalPlan::NodeScan { input, variable, label, property_filters }
+                if matches!(input.as_ref(), LogicalPlan::Argument { variables } if variables.is_empty()) =>
+            {
+                let first = *slot;
+                let depth = stages.len();
+                // Pre-order slots: the chain top-down, then the scan, then its Argument.
+                let with_slots: Vec<(Stage, Option<usize>)> = stages
+                    .into_iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, s)| (s, profile.map(|_| first + i)))
+                    .collect();
+                *slot = first + depth + 2;
+                return Some(Box::new(pipeline::ParallelScanOp::new(
+                    variable.clone(),
+                    label.clone(),
+                    property_filters.clone(),
+                    with_slots,
+                    profile.map(|_| first + depth),
+                    profile.cloned(),
+                )));
+            }
+            _ => return None,
+        };
+        stages.push(stage);
+        node = node.input()?;
+    }
 }
 
 /// Operators inside the subplans (inner/pattern/body) of `plan`, which

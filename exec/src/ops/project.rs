@@ -23,13 +23,18 @@ impl ProjectOp {
 impl Operator for ProjectOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
         let Some(batch) = self.input.next(ctx)? else { return Ok(None) };
+        project_batch(&self.items, self.discard, batch, ctx).map(Some)
+    }
+}
+
+/// Compute `items` for every row of `batch`.
+pub fn project_batch(items: &[(String, Expr)], discard: bool, batch: Batch, ctx: &ExecContext) -> Result<Batch> {
         let eval = Evaluator::new(ctx);
-        let computed: Vec<(String, Column)> = self
-            .items
+        let computed: Vec<(String, Column)> = items
             .iter()
             .map(|(name, e)| Ok((name.clone(), eval.column(e, &batch)?)))
             .collect::<Result<_>>()?;
-        let mut out = if self.discard {
+        let mut out = if discard {
             // Hidden apply row numbers survive, so an enclosing apply can match rows up.
             let hidden: Vec<String> = batch.names.iter().filter(|n| n.starts_with("__arg")).cloned().collect();
             batch.project(&hidden)?
@@ -39,6 +44,5 @@ impl Operator for ProjectOp {
         for (name, col) in computed {
             out = out.with_column(&name, col);
         }
-        Ok(Some(out))
-    }
+        Ok(out)
 }

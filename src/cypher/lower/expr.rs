@@ -96,9 +96,13 @@ impl Lowerer {
                     })?;
                     self.aggregate(f, *distinct, args, pos, sink)?
                 } else {
-                    let args = args.iter().map(|x| sub(self, x, &mut sink)).collect::<Result<Vec<_>>>()?;
+                    let mut args = args.iter().map(|x| sub(self, x, &mut sink)).collect::<Result<Vec<_>>>()?;
                     self.check_function(name, args.len(), pos)?;
-                    Expr::Function(name.to_ascii_lowercase(), args)
+                    match (name.to_ascii_lowercase().as_str(), args.as_slice()) {
+                        // exists((a)-->(b)) is the pattern predicate itself.
+                        ("exists", [Expr::Exists(_)]) => args.remove(0),
+                        (lower, _) => Expr::Function(lower.to_string(), args),
+                    }
                 }
             }
             K::Case { operand, whens, else_ } => Expr::Case {
