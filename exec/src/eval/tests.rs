@@ -40,8 +40,11 @@ fn ctx() -> ExecContext {
     ExecContext::read(Graph::new().snapshot(), BTreeMap::new())
 }
 
-/// Vectorized and row-wise results as values, or the error details.
-fn both_ways(expr: &Expr) -> (Result<Vec<Value>, &'static str>, Result<Vec<Value>, &'static str>) {
+/// Result values, or the error's detail code.
+type Outcome = Result<Vec<Value>, &'static str>;
+
+/// Vectorized and row-wise results.
+fn both_ways(expr: &Expr) -> (Outcome, Outcome) {
     let ctx = ctx();
     let eval = Evaluator::new(&ctx);
     let b = batch();
