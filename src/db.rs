@@ -84,6 +84,22 @@ struct Prepared {
     plan: LogicalPlan,
     columns: Vec<String>,
     mode: Option<ExplainMode>,
+    parameters: Vec<String>,
+}
+
+impl Prepared {
+    /// Every parameter the statement reads must be given before it runs.
+    fn check_parameters(&self, params: &Params) -> Result<()> {
+        match self.parameters.iter().find(|p| !params.contains_key(*p)) {
+            Some(missing) => Err(Error::new(
+                ErrorClass::ParameterMissing,
+                "MissingParameter",
+                Phase::Compile,
+                format!("Expected parameter `${missing}`"),
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 /// An embedded Plexus database.
@@ -120,7 +136,7 @@ impl Database {
         let lowered = lower::lower(&statement.query)?;
         let stats = planner_statistics(snapshot);
         let plan = self.optimizer.optimize(lowered.plan, &OptimizerContext { statistics: &stats });
-        Ok(Prepared { plan, columns: lowered.columns, mode: statement.explain })
+        Ok(Prepared { plan, columns: lowered.columns, mode: statement.explain, parameters: lowered.parameters })
     }
 
     /// The optimized plan of a statement as EXPLAIN prints it.
@@ -138,6 +154,7 @@ impl Database {
             result.plan = Some(explain(&prepared.plan, None));
             return Ok(result);
         }
+        prepared.check_parameters(params)?;
         if prepared.plan.writes() {
             let txn = self.graph.begin_write()?;
             let ctx = ExecContext::write(txn, params.clone());
@@ -284,6 +301,7 @@ impl Transaction {
             result.plan = Some(explain(&prepared.plan, None));
             return Ok(result);
         }
+        prepared.check_parameters(params)?;
         if !prepared.plan.writes() {
             let ctx = ExecContext::read(snapshot, params.clone());
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;

@@ -6,6 +6,7 @@ pub mod expr;
 pub mod plan;
 pub mod rules;
 pub mod scope;
+pub mod typecheck;
 
 use std::collections::HashMap;
 

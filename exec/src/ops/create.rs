@@ -35,10 +35,23 @@ pub fn row_env(batch: &Batch, i: usize, ctx: &ExecContext) -> Env {
 }
 
 /// Evaluate a property map expression (map literal or parameter) for a row.
-pub fn property_map(expr: Option<&plexus_planner::Expr>, env: &mut Env, ctx: &ExecContext) -> Result<Vec<(String, Value)>> {
+/// MERGE cannot create an entity with a null property: it could never match
+/// it again (`reject_null`).
+pub fn property_map(
+    expr: Option<&plexus_planner::Expr>,
+    env: &mut Env,
+    ctx: &ExecContext,
+    reject_null: bool,
+) -> Result<Vec<(String, Value)>> {
     let Some(expr) = expr else { return Ok(Vec::new()) };
     let snapshot = ctx.snapshot();
     match (RowEvaluator { ctx, snapshot: &snapshot }).eval(expr, env)? {
+        Value::Map(m) if reject_null && m.values().any(Value::is_null) => Err(Error::new(
+            plexus_storage::ErrorClass::SemanticError,
+            "MergeReadOwnWrites",
+            plexus_storage::Phase::Runtime,
+            "Cannot merge an entity with a null property value",
+        )),
         Value::Map(m) => Ok(m.into_iter().filter(|(_, v)| !v.is_null()).collect()),
         Value::Null => Ok(Vec::new()),
         other => Err(Error::type_error("InvalidArgumentType", format!("Expected a map of properties, got {}", other.type_name()))),
@@ -59,12 +72,12 @@ fn node_of(env: &Env, name: &str) -> Result<NodeId> {
 }
 
 /// Create the elements for one row; returns the new ids in element order.
-pub fn create_row(elements: &[CreateElement], env: &mut Env, ctx: &ExecContext) -> Result<Vec<Value>> {
+pub fn create_row(elements: &[CreateElement], env: &mut Env, ctx: &ExecContext, merging: bool) -> Result<Vec<Value>> {
     let mut created = Vec::with_capacity(elements.len());
     for element in elements {
         match element {
             CreateElement::Node { variable, labels, properties } => {
-                let props = property_map(properties.as_ref(), env, ctx)?;
+                let props = property_map(properties.as_ref(), env, ctx, merging)?;
                 let n_props = props.len() as u64;
                 let id = ctx.with_txn(|t| t.create_node(labels, props))?;
                 WriteCounters::add(&ctx.counters.nodes_created, 1);
@@ -76,7 +89,7 @@ pub fn create_row(elements: &[CreateElement], env: &mut Env, ctx: &ExecContext) 
             }
             CreateElement::Relationship { variable, rel_type, start, end, properties } => {
                 let (s, e) = (node_of(env, start)?, node_of(env, end)?);
-                let props = property_map(properties.as_ref(), env, ctx)?;
+                let props = property_map(properties.as_ref(), env, ctx, merging)?;
                 let n_props = props.len() as u64;
                 let id = ctx.with_txn(|t| t.create_relationship(s, e, rel_type, props))?;
                 WriteCounters::add(&ctx.counters.relationships_created, 1);
@@ -122,7 +135,7 @@ impl Operator for CreateOp {
         let mut created = Vec::with_capacity(all.len);
         for i in 0..all.len {
             let mut env = row_env(&all, i, ctx);
-            created.push(create_row(&self.elements, &mut env, ctx)?);
+            created.push(create_row(&self.elements, &mut env, ctx, false)?);
         }
         Ok(Some(with_created(all, &self.elements, created)))
     }

@@ -51,9 +51,18 @@ pub fn resolve_types(snapshot: &Snapshot, types: &[String]) -> Option<Vec<plexus
     (!ids.is_empty()).then_some(ids)
 }
 
-pub fn node_ids<'a>(batch: &'a Batch, name: &str) -> Result<&'a UInt64Array> {
+/// The node ids of a column; nulls (e.g. from OPTIONAL MATCH) match nothing.
+pub fn node_ids(batch: &Batch, name: &str) -> Result<UInt64Array> {
     match batch.column(name)? {
-        Column::Nodes(ids) => Ok(ids),
+        Column::Nodes(ids) => Ok(ids.clone()),
+        Column::Values(values) => values
+            .iter()
+            .map(|v| match v {
+                plexus_storage::Value::Null => Ok(None),
+                plexus_storage::Value::Node(n) => Ok(Some(n.id)),
+                other => Err(Error::type_error("InvalidArgumentType", format!("`{name}` is a {}, not a node", other.type_name()))),
+            })
+            .collect(),
         _ => Err(Error::type_error("InvalidArgumentType", format!("`{name}` is not a node"))),
     }
 }
@@ -71,7 +80,7 @@ pub fn expand_batch(spec: &ExpandSpec, batch: &Batch, ctx: &ExecContext) -> Resu
         let Some(types) = resolve_types(&snapshot, &spec.types) else {
             return empty_output(batch, spec);
         };
-        let from = node_ids(batch, &spec.from)?;
+        let from = &node_ids(batch, &spec.from)?;
         let into = match spec.mode {
             ExpandMode::Into => Some(node_ids(batch, &spec.to)?),
             ExpandMode::All => None,
@@ -87,7 +96,7 @@ pub fn expand_batch(spec: &ExpandSpec, batch: &Batch, ctx: &ExecContext) -> Resu
                 buf.clear();
                 snapshot.expand(from.value(i), direction, &types, &mut buf);
                 for &(rel, nbr) in &buf {
-                    if let Some(into) = into {
+                    if let Some(into) = &into {
                         if into.is_null(i) || into.value(i) != nbr {
                             continue;
                         }

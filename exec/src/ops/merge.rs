@@ -64,7 +64,7 @@ impl Operator for MergeOp {
                 }
             } else {
                 let mut env = row_env(&row, 0, ctx);
-                let created = create_row(&self.create, &mut env, ctx)?;
+                let created = create_row(&self.create, &mut env, ctx, true)?;
                 for op in &self.on_create {
                     set::apply(op, &mut env, ctx)?;
                 }

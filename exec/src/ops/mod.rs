@@ -111,7 +111,7 @@ fn build_node(
         Distinct { input: i } => Box::new(distinct::DistinctOp::new(input(i)?)),
         Sort { input: i, keys } => Box::new(sort::SortOp::new(input(i)?, keys.clone())),
         Skip { input: i, count } => Box::new(skip_limit::SkipLimitOp::skip(input(i)?, count.clone())),
-        Limit { input: i, count } => Box::new(skip_limit::SkipLimitOp::limit(input(i)?, count.clone())),
+        Limit { input: i, count } => Box::new(skip_limit::SkipLimitOp::limit(input(i)?, count.clone(), i.writes())),
         Unwind { input: i, expr, variable } => Box::new(unwind::UnwindOp::new(input(i)?, expr.clone(), variable.clone())),
         Optional { input: i, inner } => Box::new(optional::OptionalOp::new(input(i)?, (**inner).clone())),
         SemiApply { input: i, inner, negated } => {

@@ -76,7 +76,7 @@ impl Operator for VarExpandOp {
         let Some(batch) = self.input.next(ctx)? else { return Ok(None) };
         let snapshot = ctx.snapshot();
         let types = resolve_types(&snapshot, &self.spec.types);
-        let from = node_ids(&batch, &self.spec.from)?;
+        let from = &node_ids(&batch, &self.spec.from)?;
         let into = match self.spec.mode {
             ExpandMode::Into => Some(node_ids(&batch, &self.spec.to)?),
             ExpandMode::All => None,
@@ -111,7 +111,7 @@ impl Operator for VarExpandOp {
                 },
                 None => Vec::new(),
             };
-            let target = match into {
+            let target = match &into {
                 Some(t) if t.is_null(i) => continue,
                 Some(t) => Some(t.value(i)),
                 None => None,

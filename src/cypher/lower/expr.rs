@@ -30,7 +30,12 @@ impl Lowerer {
         };
         Ok(match &e.kind {
             K::Literal(v) => Expr::Literal(v.clone()),
-            K::Parameter(p) => Expr::Parameter(p.clone()),
+            K::Parameter(p) => {
+                if !self.parameters.contains(p) {
+                    self.parameters.push(p.clone());
+                }
+                Expr::Parameter(p.clone())
+            }
             K::Variable(v) => {
                 scope.require(v, pos)?;
                 Expr::Variable(v.clone())
@@ -51,7 +56,11 @@ impl Lowerer {
                 let inner = sub(self, x, &mut sink)?;
                 match op {
                     ast::UnaryOp::Plus => inner,
-                    ast::UnaryOp::Not => Expr::Unary(UnaryOp::Not, Box::new(inner)),
+                    ast::UnaryOp::Not => {
+                        let e = Expr::Unary(UnaryOp::Not, Box::new(inner));
+                        plexus_planner::typecheck::check(&e).map_err(|err| err.at(pos))?;
+                        e
+                    }
                     ast::UnaryOp::Neg => match inner {
                         Expr::Literal(plexus_storage::Value::Integer(i)) if i != i64::MIN => {
                             Expr::Literal(plexus_storage::Value::Integer(-i))
@@ -63,7 +72,11 @@ impl Lowerer {
                     ast::UnaryOp::IsNotNull => Expr::Unary(UnaryOp::IsNotNull, Box::new(inner)),
                 }
             }
-            K::Binary(op, a, b) => Expr::binary(binary_op(*op), sub(self, a, &mut sink)?, sub(self, b, &mut sink)?),
+            K::Binary(op, a, b) => {
+                let e = Expr::binary(binary_op(*op), sub(self, a, &mut sink)?, sub(self, b, &mut sink)?);
+                plexus_planner::typecheck::check(&e).map_err(|err| err.at(pos))?;
+                e
+            }
             K::Comparison(first, rest) => {
                 // a < b < c  ==  a < b AND b < c
                 let mut left = sub(self, first, &mut sink)?;
@@ -120,7 +133,7 @@ impl Lowerer {
                     variable: variable.clone(),
                     list: Box::new(list),
                     predicate: predicate.as_ref().map(|x| self.expr(x, &inner).map(Box::new)).transpose()?,
-                    projection: projection.as_ref().map(|x| self.expr_in(x, &inner, sink.as_deref_mut()).map(Box::new)).transpose()?,
+                    projection: projection.as_ref().map(|x| self.expr(x, &inner).map(Box::new)).transpose()?,
                 }
             }
             K::Quantified { quantifier, variable, list, predicate } => {

@@ -16,11 +16,14 @@ use crate::cypher::ast;
 pub struct Lowered {
     pub plan: LogicalPlan,
     pub columns: Vec<String>,
+    /// Every `$parameter` the query reads.
+    pub parameters: Vec<String>,
 }
 
 #[derive(Default)]
 pub struct Lowerer {
     next_name: usize,
+    parameters: Vec<String>,
 }
 
 /// Lower a whole query (with its UNIONs).
@@ -41,7 +44,7 @@ pub fn lower(query: &ast::Query) -> Result<Lowered> {
     if kinds.windows(2).any(|w| w[0] != w[1]) {
         return Err(Error::semantic("InvalidClauseComposition", "Invalid combination of UNION and UNION ALL"));
     }
-    Ok(Lowered { plan, columns })
+    Ok(Lowered { plan, columns, parameters: l.parameters })
 }
 
 impl Lowerer {
@@ -73,21 +76,17 @@ impl Lowerer {
                     plan = LogicalPlan::Unwind { input: Box::new(plan), expr, variable: u.alias.clone() };
                 }
                 ast::Clause::With(w) => {
-                    let projected = self.projection(plan, &w.projection, &mut scope, w.pos)?;
+                    let projected = self.projection(plan, &w.projection, &mut scope, w.pos, Some(w.where_.as_ref()))?;
                     plan = projected.plan;
-                    if let Some(pred) = &w.where_ {
-                        let predicate = self.expr(pred, &scope)?;
-                        plan = LogicalPlan::Filter { input: Box::new(plan), predicate };
-                    }
                 }
                 ast::Clause::Return(r) => {
                     if i != last {
                         return Err(Error::semantic("InvalidClauseComposition", "RETURN can only be used at the end of the query").at(r.pos));
                     }
-                    let projected = self.projection(plan, &r.projection, &mut scope, r.pos)?;
+                    let projected = self.projection(plan, &r.projection, &mut scope, r.pos, None)?;
                     let columns = projected.columns;
                     let plan = LogicalPlan::Produce { input: Box::new(projected.plan), columns: columns.clone() };
-                    return Ok(Lowered { plan, columns });
+                    return Ok(Lowered { plan, columns, parameters: Vec::new() });
                 }
                 ast::Clause::Create(c) => plan = self.create(plan, &c.pattern, &mut scope)?,
                 ast::Clause::Merge(m) => plan = self.merge(plan, m, &mut scope)?,
@@ -120,6 +119,6 @@ impl Lowerer {
         if !ends_in_update {
             return Err(Error::semantic("InvalidClauseComposition", "Query cannot conclude with this clause (must be RETURN or an update clause)"));
         }
-        Ok(Lowered { plan: LogicalPlan::Produce { input: Box::new(plan), columns: Vec::new() }, columns: Vec::new() })
+        Ok(Lowered { plan: LogicalPlan::Produce { input: Box::new(plan), columns: Vec::new() }, columns: Vec::new(), parameters: Vec::new() })
     }
 }

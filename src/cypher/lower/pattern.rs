@@ -44,6 +44,19 @@ impl Lowerer {
         scope: &mut Scope,
     ) -> Result<LogicalPlan> {
         let mut rels = Vec::new();
+        let mut named_rels: Vec<&String> = Vec::new();
+        for (rel, _) in parts.iter().flat_map(|p| &p.chain) {
+            if let Some(v) = &rel.variable {
+                if named_rels.contains(&v) {
+                    return Err(Error::semantic(
+                        "RelationshipUniquenessViolation",
+                        format!("Cannot use the same relationship variable `{v}` for multiple relationships"),
+                    )
+                    .at(rel.pos));
+                }
+                named_rels.push(v);
+            }
+        }
         for part in parts {
             let part = self.name_pattern(part);
             if part.shortest.is_some() {
@@ -209,8 +222,13 @@ impl Lowerer {
                 }
                 Ok(())
             }
+            ast::ExprKind::Parameter(_) => Err(Error::semantic(
+                "InvalidParameterUse",
+                "Parameter maps cannot be used in MATCH patterns (use a WHERE clause instead)",
+            )
+            .at(props.pos)),
             _ => {
-                // A parameter map: every entry must match.
+                // Any other map expression: every entry must match.
                 let map = self.expr(props, scope)?;
                 let key = self.fresh("key");
                 out.push(Expr::Quantified {

@@ -17,7 +17,16 @@ pub struct Projected {
 }
 
 impl Lowerer {
-    pub fn projection(&mut self, plan: LogicalPlan, p: &ast::Projection, scope: &mut Scope, pos: usize) -> Result<Projected> {
+    /// Lower a WITH (`with` is `Some(where)`) or RETURN (`None`) body.
+    pub fn projection(
+        &mut self,
+        plan: LogicalPlan,
+        p: &ast::Projection,
+        scope: &mut Scope,
+        pos: usize,
+        with: Option<Option<&ast::Expr>>,
+    ) -> Result<Projected> {
+        let where_ = with.flatten();
         // 1. The items, with `*` expanded to every visible variable.
         let mut items: Vec<(String, ast::Expr)> = Vec::new();
         if p.star {
@@ -34,6 +43,9 @@ impl Lowerer {
             let name = match (&item.alias, &item.expr.kind) {
                 (Some(a), _) => a.clone(),
                 (None, ast::ExprKind::Variable(v)) => v.clone(),
+                (None, _) if with.is_some() => {
+                    return Err(Error::semantic("NoExpressionAlias", "Expression in WITH must be aliased (use AS)").at(item.pos))
+                }
                 (None, _) => item.text.clone(),
             };
             if items.iter().any(|(n, _)| *n == name) {
@@ -50,64 +62,98 @@ impl Lowerer {
             let expr = self.expr_in(e, scope, Some(&mut sink))?;
             lowered.push((name.clone(), expr, sink.found.len() > before));
         }
-        let aggregating = !sink.found.is_empty();
-        let kinds: Vec<(String, VarKind)> =
-            items.iter().map(|(n, e)| (n.clone(), kind_of(e, scope))).collect();
-
-        let mut plan = plan;
-        let old_scope = scope.clone();
+        let kinds: Vec<(String, VarKind)> = items.iter().map(|(n, e)| (n.clone(), kind_of(e, scope))).collect();
         let mut new_scope = Scope::new();
         new_scope.reset(kinds);
+        let names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
 
-        if aggregating {
-            let mut keys = Vec::new();
-            let mut finals = Vec::new();
-            for (name, expr, has_agg) in &lowered {
-                if *has_agg {
-                    finals.push((name.clone(), expr.clone()));
-                } else {
-                    keys.push((name.clone(), expr.clone()));
-                    finals.push((name.clone(), Expr::var(name)));
-                }
-            }
-            // Aggregate expressions may use grouping keys by their expression.
-            let finals: Vec<(String, Expr)> = finals
-                .into_iter()
-                .map(|(n, e)| (n, replace_keys(e, &keys)))
-                .collect();
-            check_grouping(&finals, &keys, &sink, pos)?;
-            plan = LogicalPlan::Aggregate { input: Box::new(plan), keys: keys.clone(), aggregates: sink.found.clone() };
-            plan = LogicalPlan::Project { input: Box::new(plan), items: finals, discard: true };
+        let plan = if !sink.found.is_empty() {
+            self.aggregating_projection(plan, p, lowered, sink, &new_scope, &items, where_, pos)?
+        } else if p.distinct || (p.order_by.is_empty() && where_.is_none()) {
+            let projected: Vec<(String, Expr)> = lowered.into_iter().map(|(n, e, _)| (n, e)).collect();
+            let mut plan = LogicalPlan::Project { input: Box::new(plan), items: projected, discard: true };
             if p.distinct {
                 plan = LogicalPlan::Distinct { input: Box::new(plan) };
             }
-            // ORDER BY sees only the projected names (and the same aggregates, by text).
-            plan = self.order_skip_limit(plan, p, &new_scope, &items, None)?;
-        } else if p.distinct || p.order_by.is_empty() {
-            let projected: Vec<(String, Expr)> = lowered.iter().map(|(n, e, _)| (n.clone(), e.clone())).collect();
-            plan = LogicalPlan::Project { input: Box::new(plan), items: projected, discard: true };
-            if p.distinct {
-                plan = LogicalPlan::Distinct { input: Box::new(plan) };
-            }
-            plan = self.order_skip_limit(plan, p, &new_scope, &items, None)?;
+            let plan = self.order_skip_limit(plan, p, &new_scope, &items, None)?;
+            self.with_where(plan, where_, &new_scope)?
         } else {
-            // ORDER BY may read variables from before the projection: keep them
-            // through the sort, then drop them.
-            let projected: Vec<(String, Expr)> = lowered.iter().map(|(n, e, _)| (n.clone(), e.clone())).collect();
-            plan = LogicalPlan::Project { input: Box::new(plan), items: projected.clone(), discard: false };
-            let mut sort_scope = old_scope.clone();
-            for (n, k) in new_scope.entries() {
-                let mut entries = sort_scope.entries().to_vec();
-                entries.retain(|(x, _)| x != n);
-                entries.push((n.clone(), *k));
-                sort_scope.reset(entries);
-            }
-            plan = self.order_skip_limit(plan, p, &sort_scope, &items, Some(&old_scope))?;
-            let names: Vec<(String, Expr)> = projected.iter().map(|(n, _)| (n.clone(), Expr::var(n))).collect();
-            plan = LogicalPlan::Project { input: Box::new(plan), items: names, discard: true };
-        }
+            // ORDER BY and WHERE may read variables from before the projection:
+            // keep them through the sort and filter, then drop them.
+            let projected: Vec<(String, Expr)> = lowered.into_iter().map(|(n, e, _)| (n, e)).collect();
+            let mut plan = LogicalPlan::Project { input: Box::new(plan), items: projected, discard: false };
+            let mut entries: Vec<(String, VarKind)> =
+                scope.entries().iter().filter(|(n, _)| !names.contains(n)).cloned().collect();
+            entries.extend(new_scope.entries().iter().cloned());
+            let mut both = Scope::new();
+            both.reset(entries);
+            plan = self.order_skip_limit(plan, p, &both, &items, None)?;
+            plan = self.with_where(plan, where_, &both)?;
+            let keep: Vec<(String, Expr)> = names.iter().map(|n| (n.clone(), Expr::var(n))).collect();
+            LogicalPlan::Project { input: Box::new(plan), items: keep, discard: true }
+        };
         *scope = new_scope;
-        Ok(Projected { plan, columns: items.into_iter().map(|(n, _)| n).collect() })
+        Ok(Projected { plan, columns: names })
+    }
+
+    fn with_where(&mut self, plan: LogicalPlan, where_: Option<&ast::Expr>, scope: &Scope) -> Result<LogicalPlan> {
+        Ok(match where_ {
+            Some(w) => LogicalPlan::Filter { input: Box::new(plan), predicate: self.expr(w, scope)? },
+            None => plan,
+        })
+    }
+
+    /// Aggregation, then the projection of its results. The aggregate
+    /// columns stay (hidden) through ORDER BY and WHERE, which may use them.
+    #[allow(clippy::too_many_arguments)]
+    fn aggregating_projection(
+        &mut self,
+        plan: LogicalPlan,
+        p: &ast::Projection,
+        lowered: Vec<(String, Expr, bool)>,
+        sink: AggregateSink,
+        new_scope: &Scope,
+        items: &[(String, ast::Expr)],
+        where_: Option<&ast::Expr>,
+        pos: usize,
+    ) -> Result<LogicalPlan> {
+        let mut keys = Vec::new();
+        let mut finals = Vec::new();
+        for (name, expr, has_agg) in lowered {
+            if has_agg {
+                finals.push((name, expr));
+            } else {
+                keys.push((name.clone(), expr));
+                finals.push((name.clone(), Expr::var(&name)));
+            }
+        }
+        // Aggregate expressions may use grouping keys by their expression.
+        let finals: Vec<(String, Expr)> = finals.into_iter().map(|(n, e)| (n, replace_keys(e, &keys))).collect();
+        check_grouping(&finals, &keys, &sink, pos)?;
+        let names: Vec<String> = finals.iter().map(|(n, _)| n.clone()).collect();
+        let hidden: Vec<(String, Expr)> = if p.distinct {
+            Vec::new()
+        } else {
+            sink.found.iter().map(|(n, _)| (n.clone(), Expr::var(n))).collect()
+        };
+        let mut plan = LogicalPlan::Aggregate { input: Box::new(plan), keys: keys.clone(), aggregates: sink.found.clone() };
+        let mut projected = finals.clone();
+        projected.extend(hidden.iter().cloned());
+        plan = LogicalPlan::Project { input: Box::new(plan), items: projected, discard: true };
+        if p.distinct {
+            plan = LogicalPlan::Distinct { input: Box::new(plan) };
+        }
+        let mut scope = new_scope.clone();
+        let mut entries = scope.entries().to_vec();
+        entries.extend(hidden.iter().map(|(n, _)| (n.clone(), VarKind::Any)));
+        scope.reset(entries);
+        plan = self.order_skip_limit(plan, p, &scope, items, Some((&sink, &finals)))?;
+        plan = self.with_where(plan, where_, &scope)?;
+        if !hidden.is_empty() {
+            let keep: Vec<(String, Expr)> = names.iter().map(|n| (n.clone(), Expr::var(n))).collect();
+            plan = LogicalPlan::Project { input: Box::new(plan), items: keep, discard: true };
+        }
+        Ok(plan)
     }
 
     fn order_skip_limit(
@@ -116,7 +162,7 @@ impl Lowerer {
         p: &ast::Projection,
         scope: &Scope,
         items: &[(String, ast::Expr)],
-        _old: Option<&Scope>,
+        aggregated: Option<(&AggregateSink, &[(String, Expr)])>,
     ) -> Result<LogicalPlan> {
         if !p.order_by.is_empty() {
             let mut keys = Vec::new();
@@ -124,13 +170,7 @@ impl Lowerer {
                 // An ORDER BY expression written exactly like an item means that item.
                 let expr = match items.iter().find(|(_, e)| same_expr(e, &s.expr)) {
                     Some((name, _)) => Expr::var(name),
-                    None => self.expr(&s.expr, scope).map_err(|e| {
-                        if e.detail == "InvalidAggregation" {
-                            Error::semantic("InvalidAggregation", "Aggregation in ORDER BY must also be projected").at(s.expr.pos)
-                        } else {
-                            e
-                        }
-                    })?,
+                    None => self.sort_key(&s.expr, scope, aggregated)?,
                 };
                 keys.push(SortKey { expr, descending: s.descending });
             }
@@ -145,6 +185,23 @@ impl Lowerer {
             plan = LogicalPlan::Limit { input: Box::new(plan), count };
         }
         Ok(plan)
+    }
+
+    /// A sort key; after aggregation it may repeat the projection's aggregates.
+    fn sort_key(
+        &mut self,
+        e: &ast::Expr,
+        scope: &Scope,
+        aggregated: Option<(&AggregateSink, &[(String, Expr)])>,
+    ) -> Result<Expr> {
+        let Some((sink, finals)) = aggregated else { return self.expr(e, scope) };
+        let mut reuse = AggregateSink { found: sink.found.clone() };
+        let key = self.expr_in(e, scope, Some(&mut reuse))?;
+        if reuse.found.len() > sink.found.len() {
+            return Err(Error::semantic("InvalidAggregation", "ORDER BY may only use aggregates that are also projected")
+                .at(e.pos));
+        }
+        Ok(replace_keys(key, finals))
     }
 
     /// SKIP/LIMIT take expressions that read no variables.

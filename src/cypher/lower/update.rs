@@ -53,6 +53,11 @@ impl Lowerer {
             elements.push(CreateElement::Node { variable: name.clone(), labels: n.labels.clone(), properties });
             Ok(name)
         };
+        if part.chain.is_empty() {
+            if let Some(v) = part.start.variable.as_ref().filter(|v| scope.contains(v)) {
+                return Err(Error::semantic("VariableAlreadyBound", format!("Variable `{v}` already declared")).at(part.start.pos));
+            }
+        }
         let mut prev = node(self, &part.start, scope, &mut elements)?;
         path.push(PathElement::Node(prev.clone()));
         for (rel, n) in &part.chain {
@@ -94,20 +99,20 @@ impl Lowerer {
     }
 
     pub fn merge(&mut self, plan: LogicalPlan, m: &ast::Merge, scope: &mut Scope) -> Result<LogicalPlan> {
-        let part = self.name_pattern(&m.pattern);
+        let mut part = self.name_pattern(&m.pattern);
+        // The path variable is built after MERGE, for matched and created rows alike.
+        let path_var = part.variable.take();
         let mut match_scope = scope.clone();
         let pattern = self.pattern_subplan(std::slice::from_ref(&part), None, &mut match_scope, false)?;
         let mut create_scope = scope.clone();
         let (create, path) = self.create_elements(&part, &mut create_scope, true)?;
         *scope = match_scope;
-        let mut plan = plan;
         let on_create = self.set_items(&m.on_create, scope)?;
         let on_match = self.set_items(&m.on_match, scope)?;
-        plan = LogicalPlan::Merge { input: Box::new(plan), pattern: Box::new(pattern), create, on_create, on_match };
-        if part.variable.is_some() {
-            // The pattern subplan already binds the path on the match side;
-            // rebuild it so created rows have it too.
-            let p = part.variable.clone().unwrap_or_default();
+        let mut plan =
+            LogicalPlan::Merge { input: Box::new(plan), pattern: Box::new(pattern), create, on_create, on_match };
+        if let Some(p) = path_var {
+            scope.bind_new(&p, VarKind::Path, part.pos)?;
             plan = LogicalPlan::Project { input: Box::new(plan), items: vec![(p, Expr::PathBuild(path))], discard: false };
         }
         Ok(plan)
@@ -164,7 +169,7 @@ impl Lowerer {
         for e in &d.exprs {
             let lowered = self.expr(e, scope)?;
             // Only entities (or expressions that may yield them) can be deleted.
-            if matches!(lowered, Expr::Literal(_) | Expr::List(_) | Expr::Map(_) | Expr::Binary(..)) {
+            if matches!(lowered, Expr::Literal(_) | Expr::List(_) | Expr::Map(_) | Expr::Binary(..) | Expr::HasLabels(..)) {
                 return Err(Error::semantic("InvalidDelete", "DELETE expects a node, relationship or path").at(e.pos));
             }
             exprs.push(lowered);

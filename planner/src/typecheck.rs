@@ -1,0 +1,94 @@
+//! Compile-time type checks: an operand whose type is evident from the query
+//! text alone (a literal, a list or map constructor, a comparison) and
+//! cannot be valid for its operator is an error before anything runs.
+
+use plexus_storage::{Error, Result, Value};
+
+use crate::expr::{BinaryOp, Expr, UnaryOp};
+
+/// The type an expression certainly has, when the text shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaticType {
+    Null,
+    Boolean,
+    Integer,
+    Float,
+    String,
+    List,
+    Map,
+}
+
+pub fn static_type(e: &Expr) -> Option<StaticType> {
+    Some(match e {
+        Expr::Literal(v) => match v {
+            Value::Null => StaticType::Null,
+            Value::Boolean(_) => StaticType::Boolean,
+            Value::Integer(_) => StaticType::Integer,
+            Value::Float(_) => StaticType::Float,
+            Value::String(_) => StaticType::String,
+            Value::List(_) => StaticType::List,
+            Value::Map(_) => StaticType::Map,
+            _ => return None,
+        },
+        Expr::List(_) | Expr::ListComprehension { .. } => StaticType::List,
+        Expr::Map(_) | Expr::MapProjection { .. } => StaticType::Map,
+        Expr::Binary(
+            BinaryOp::And
+            | BinaryOp::Or
+            | BinaryOp::Xor
+            | BinaryOp::Eq
+            | BinaryOp::Neq
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge,
+            ..,
+        ) => StaticType::Boolean,
+        Expr::Unary(UnaryOp::Not | UnaryOp::IsNull | UnaryOp::IsNotNull, _) => StaticType::Boolean,
+        _ => return None,
+    })
+}
+
+fn mismatch(what: &str, t: StaticType) -> Error {
+    Error::semantic("InvalidArgumentType", format!("Type mismatch: {what}, got {t:?}"))
+}
+
+/// Check one operator node against its operands' evident types.
+pub fn check(e: &Expr) -> Result<()> {
+    let boolean = |x: &Expr| match static_type(x) {
+        Some(t) if !matches!(t, StaticType::Boolean | StaticType::Null) => Err(mismatch("expected a boolean", t)),
+        _ => Ok(()),
+    };
+    match e {
+        Expr::Binary(BinaryOp::And | BinaryOp::Or | BinaryOp::Xor, l, r) => {
+            boolean(l)?;
+            boolean(r)
+        }
+        Expr::Unary(UnaryOp::Not, x) => boolean(x),
+        Expr::Binary(BinaryOp::In, _, list) => match static_type(list) {
+            Some(t) if !matches!(t, StaticType::List | StaticType::Null) => Err(mismatch("IN expects a list", t)),
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_boolean_literals_in_boolean_operators_are_rejected() {
+        let e = Expr::binary(BinaryOp::And, Expr::lit(123), Expr::lit(true));
+        assert_eq!(check(&e).unwrap_err().detail, "InvalidArgumentType");
+        let ok = Expr::binary(BinaryOp::And, Expr::Literal(Value::Null), Expr::var("x"));
+        assert!(check(&ok).is_ok());
+    }
+
+    #[test]
+    fn in_needs_a_list() {
+        let e = Expr::binary(BinaryOp::In, Expr::lit(1), Expr::lit(123));
+        assert!(check(&e).is_err());
+        assert!(check(&Expr::binary(BinaryOp::In, Expr::lit(1), Expr::List(vec![]))).is_ok());
+    }
+}
