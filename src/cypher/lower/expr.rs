@@ -111,6 +111,7 @@ impl Lowerer {
                 } else {
                     let mut args = args.iter().map(|x| sub(self, x, &mut sink)).collect::<Result<Vec<_>>>()?;
                     self.check_function(name, args.len(), pos)?;
+                    check_argument_kinds(name, &args, scope).map_err(|e| e.at(pos))?;
                     match (name.to_ascii_lowercase().as_str(), args.as_slice()) {
                         // exists((a)-->(b)) is the pattern predicate itself.
                         ("exists", [Expr::Exists(_)]) => args.remove(0),
@@ -266,6 +267,27 @@ impl Lowerer {
         }
         Ok(())
     }
+}
+
+/// Arguments whose kind is evident at compile time and wrong for the function.
+fn check_argument_kinds(name: &str, args: &[Expr], scope: &Scope) -> Result<()> {
+    use plexus_planner::typecheck::{static_type, StaticType};
+    let Some(arg) = args.first() else { return Ok(()) };
+    let kind = match arg {
+        Expr::Variable(v) => scope.kind(v),
+        _ => None,
+    };
+    let literal = static_type(arg).filter(|t| *t != StaticType::Null);
+    let wrong = match name.to_ascii_lowercase().as_str() {
+        "labels" => literal.is_some() || matches!(kind, Some(VarKind::Path | VarKind::Relationship | VarKind::RelationshipList)),
+        "type" => literal.is_some() || matches!(kind, Some(VarKind::Path | VarKind::Node | VarKind::RelationshipList)),
+        "properties" => literal.is_some_and(|t| t != StaticType::Map) || matches!(kind, Some(VarKind::Path | VarKind::RelationshipList)),
+        _ => false,
+    };
+    if wrong {
+        return Err(Error::semantic("InvalidArgumentType", format!("Type mismatch: invalid argument for {name}()")));
+    }
+    Ok(())
 }
 
 /// A copy of `scope` with a local variable (comprehension, quantifier, reduce).

@@ -9,6 +9,16 @@ use super::expr::AggregateSink;
 use super::Lowerer;
 use crate::cypher::ast;
 
+/// How expressions after a projection (ORDER BY, WITH ... WHERE) are lowered.
+struct After<'a> {
+    old: &'a Scope,
+    new: Scope,
+    /// Projected expressions by the column that holds them.
+    replacements: Vec<(String, Expr)>,
+    /// The projection's aggregates, when it aggregates.
+    aggregates: Option<&'a AggregateSink>,
+}
+
 /// What a projection produced: the plan, the output names in order, and
 /// the scope after it.
 pub struct Projected {
@@ -32,7 +42,7 @@ impl Lowerer {
         if p.star {
             let mut names: Vec<String> = scope.names().into_iter().filter(|n| !n.starts_with("__")).collect();
             names.sort();
-            if names.is_empty() && p.items.is_empty() {
+            if names.is_empty() && p.items.is_empty() && with.is_none() {
                 return Err(Error::semantic("NoVariablesInScope", "RETURN * is not allowed when there are no variables in scope").at(pos));
             }
             for n in names {
@@ -68,15 +78,22 @@ impl Lowerer {
         let names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
 
         let plan = if !sink.found.is_empty() {
-            self.aggregating_projection(plan, p, lowered, sink, &new_scope, &items, where_, pos)?
+            self.aggregating_projection(plan, p, lowered, sink, (scope, &new_scope), &items, where_, pos)?
         } else if p.distinct || (p.order_by.is_empty() && where_.is_none()) {
             let projected: Vec<(String, Expr)> = lowered.into_iter().map(|(n, e, _)| (n, e)).collect();
+            let lowered_items = projected.clone();
             let mut plan = LogicalPlan::Project { input: Box::new(plan), items: projected, discard: true };
             if p.distinct {
                 plan = LogicalPlan::Distinct { input: Box::new(plan) };
             }
-            let plan = self.order_skip_limit(plan, p, &new_scope, &items, None)?;
-            self.with_where(plan, where_, &new_scope)?
+            let after = After {
+                old: scope,
+                new: new_scope.clone(),
+                replacements: lowered_items.clone(),
+                aggregates: None,
+            };
+            let plan = self.order_skip_limit(plan, p, &new_scope, &items, Some(&after))?;
+            self.with_where(plan, where_, &new_scope, Some(&after))?
         } else {
             // ORDER BY and WHERE may read variables from before the projection:
             // keep them through the sort and filter, then drop them.
@@ -88,7 +105,7 @@ impl Lowerer {
             let mut both = Scope::new();
             both.reset(entries);
             plan = self.order_skip_limit(plan, p, &both, &items, None)?;
-            plan = self.with_where(plan, where_, &both)?;
+            plan = self.with_where(plan, where_, &both, None)?;
             let keep: Vec<(String, Expr)> = names.iter().map(|n| (n.clone(), Expr::var(n))).collect();
             LogicalPlan::Project { input: Box::new(plan), items: keep, discard: true }
         };
@@ -96,11 +113,50 @@ impl Lowerer {
         Ok(Projected { plan, columns: names })
     }
 
-    fn with_where(&mut self, plan: LogicalPlan, where_: Option<&ast::Expr>, scope: &Scope) -> Result<LogicalPlan> {
-        Ok(match where_ {
-            Some(w) => LogicalPlan::Filter { input: Box::new(plan), predicate: self.expr(w, scope)? },
-            None => plan,
-        })
+    fn with_where(
+        &mut self,
+        plan: LogicalPlan,
+        where_: Option<&ast::Expr>,
+        scope: &Scope,
+        after: Option<&After>,
+    ) -> Result<LogicalPlan> {
+        let Some(w) = where_ else { return Ok(plan) };
+        let predicate = match after {
+            Some(after) => self.lower_after(w, after)?,
+            None => self.expr(w, scope)?,
+        };
+        Ok(LogicalPlan::Filter { input: Box::new(plan), predicate })
+    }
+
+    /// An expression after a projection that dropped the old variables: it
+    /// may still repeat a projected expression (or aggregate), which then
+    /// means that projected column.
+    fn lower_after(&mut self, e: &ast::Expr, after: &After) -> Result<Expr> {
+        let mut entries: Vec<(String, VarKind)> =
+            after.old.entries().iter().filter(|(n, _)| after.new.kind(n).is_none()).cloned().collect();
+        entries.extend(after.new.entries().iter().cloned());
+        let mut both = Scope::new();
+        both.reset(entries);
+        let lowered = match after.aggregates {
+            Some(sink) => {
+                let mut reuse = AggregateSink { found: sink.found.clone() };
+                let lowered = self.expr_in(e, &both, Some(&mut reuse))?;
+                if reuse.found.len() > sink.found.len() {
+                    // The TCK reports a new aggregate here by the variables it cannot see.
+                    return Err(Error::semantic("UndefinedVariable", "Only aggregates that are also projected may be used here")
+                        .at(e.pos));
+                }
+                lowered
+            }
+            None => self.expr(e, &both)?,
+        };
+        let replaced = replace_keys(lowered, &after.replacements);
+        let mut vars = Vec::new();
+        replaced.free_variables(&mut vars);
+        if let Some(v) = vars.iter().find(|v| after.new.kind(v).is_none()) {
+            return Err(Error::semantic("UndefinedVariable", format!("Variable `{v}` not defined")).at(e.pos));
+        }
+        Ok(replaced)
     }
 
     /// Aggregation, then the projection of its results. The aggregate
@@ -112,7 +168,7 @@ impl Lowerer {
         p: &ast::Projection,
         lowered: Vec<(String, Expr, bool)>,
         sink: AggregateSink,
-        new_scope: &Scope,
+        (old_scope, new_scope): (&Scope, &Scope),
         items: &[(String, ast::Expr)],
         where_: Option<&ast::Expr>,
         pos: usize,
@@ -128,7 +184,13 @@ impl Lowerer {
             }
         }
         // Aggregate expressions may use grouping keys by their expression.
-        let finals: Vec<(String, Expr)> = finals.into_iter().map(|(n, e)| (n, replace_keys(e, &keys))).collect();
+        // Only variables and properties of grouping keys may appear beside an aggregate.
+        let simple_keys: Vec<(String, Expr)> = keys
+            .iter()
+            .filter(|(_, e)| matches!(e, Expr::Variable(_)) || matches!(e, Expr::Property(t, _) if matches!(**t, Expr::Variable(_))))
+            .cloned()
+            .collect();
+        let finals: Vec<(String, Expr)> = finals.into_iter().map(|(n, e)| (n, replace_keys(e, &simple_keys))).collect();
         check_grouping(&finals, &keys, &sink, pos)?;
         let names: Vec<String> = finals.iter().map(|(n, _)| n.clone()).collect();
         let hidden: Vec<(String, Expr)> = if p.distinct {
@@ -147,8 +209,11 @@ impl Lowerer {
         let mut entries = scope.entries().to_vec();
         entries.extend(hidden.iter().map(|(n, _)| (n.clone(), VarKind::Any)));
         scope.reset(entries);
-        plan = self.order_skip_limit(plan, p, &scope, items, Some((&sink, &finals)))?;
-        plan = self.with_where(plan, where_, &scope)?;
+        let mut replacements = finals.clone();
+        replacements.extend(keys.iter().cloned());
+        let after = After { old: old_scope, new: scope.clone(), replacements, aggregates: Some(&sink) };
+        plan = self.order_skip_limit(plan, p, &scope, items, Some(&after))?;
+        plan = self.with_where(plan, where_, &scope, Some(&after))?;
         if !hidden.is_empty() {
             let keep: Vec<(String, Expr)> = names.iter().map(|n| (n.clone(), Expr::var(n))).collect();
             plan = LogicalPlan::Project { input: Box::new(plan), items: keep, discard: true };
@@ -162,7 +227,7 @@ impl Lowerer {
         p: &ast::Projection,
         scope: &Scope,
         items: &[(String, ast::Expr)],
-        aggregated: Option<(&AggregateSink, &[(String, Expr)])>,
+        after: Option<&After>,
     ) -> Result<LogicalPlan> {
         if !p.order_by.is_empty() {
             let mut keys = Vec::new();
@@ -170,7 +235,10 @@ impl Lowerer {
                 // An ORDER BY expression written exactly like an item means that item.
                 let expr = match items.iter().find(|(_, e)| same_expr(e, &s.expr)) {
                     Some((name, _)) => Expr::var(name),
-                    None => self.sort_key(&s.expr, scope, aggregated)?,
+                    None => match after {
+                        Some(after) => self.lower_after(&s.expr, after)?,
+                        None => self.expr(&s.expr, scope)?,
+                    },
                 };
                 keys.push(SortKey { expr, descending: s.descending });
             }
@@ -185,23 +253,6 @@ impl Lowerer {
             plan = LogicalPlan::Limit { input: Box::new(plan), count };
         }
         Ok(plan)
-    }
-
-    /// A sort key; after aggregation it may repeat the projection's aggregates.
-    fn sort_key(
-        &mut self,
-        e: &ast::Expr,
-        scope: &Scope,
-        aggregated: Option<(&AggregateSink, &[(String, Expr)])>,
-    ) -> Result<Expr> {
-        let Some((sink, finals)) = aggregated else { return self.expr(e, scope) };
-        let mut reuse = AggregateSink { found: sink.found.clone() };
-        let key = self.expr_in(e, scope, Some(&mut reuse))?;
-        if reuse.found.len() > sink.found.len() {
-            return Err(Error::semantic("InvalidAggregation", "ORDER BY may only use aggregates that are also projected")
-                .at(e.pos));
-        }
-        Ok(replace_keys(key, finals))
     }
 
     /// SKIP/LIMIT take expressions that read no variables.
