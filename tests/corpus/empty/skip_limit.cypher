@@ -1,0 +1,5 @@
+UNWIND range(1, 10) AS x RETURN x ORDER BY x SKIP 7;
+// then:
+UNWIND range(1, 10) AS x RETURN x ORDER BY x LIMIT 0;
+// then:
+UNWIND range(1, 10) AS x RETURN x ORDER BY x DESC SKIP 2 LIMIT 3

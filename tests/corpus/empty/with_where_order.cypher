@@ -1,0 +1,1 @@
+UNWIND range(1, 10) AS x WITH x WHERE x % 3 = 0 RETURN x ORDER BY x DESC

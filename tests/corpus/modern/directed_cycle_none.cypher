@@ -1,0 +1,2 @@
+// No two nodes point at each other in the modern graph.
+MATCH (a)-->(b)-->(a) RETURN a, b

@@ -1,0 +1,2 @@
+// Every node of the graph, by name.
+MATCH (n) RETURN n.name

@@ -1,0 +1,2 @@
+// Nodes with a label.
+MATCH (p:person) RETURN p.name, p.age

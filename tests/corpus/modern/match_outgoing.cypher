@@ -1,0 +1,2 @@
+// Whom marko knows: an outgoing typed relationship.
+MATCH (:person {name: 'marko'})-[:knows]->(f) RETURN f.name

@@ -1,0 +1,2 @@
+// A path returned whole, against the direction of its relationship.
+MATCH p = (:person {name: 'vadas'})<-[:knows]-(m) RETURN p, length(p)

@@ -1,0 +1,1 @@
+MATCH (p:person) RETURN p.name, p.age ORDER BY p.age DESC

@@ -1,0 +1,2 @@
+// RETURN * returns every variable in scope.
+MATCH (a:person {name: 'marko'})-[r:knows]->(b) RETURN *

@@ -1,0 +1,2 @@
+// STARTS WITH, ENDS WITH and CONTAINS.
+MATCH (n) WHERE n.name STARTS WITH 'p' OR n.name ENDS WITH 'le' OR n.name CONTAINS 'ad' RETURN n.name

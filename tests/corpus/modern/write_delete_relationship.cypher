@@ -1,0 +1,4 @@
+// DELETE one relationship.
+MATCH (:person {name: 'marko'})-[r:knows]->(:person {name: 'vadas'}) DELETE r;
+// then:
+MATCH (:person {name: 'marko'})-[:knows]->(f) RETURN f.name

@@ -1,0 +1,2 @@
+// Untyped (a)-->(b)-->(a): only the FOLLOWS pair forms one.
+MATCH (a)-->(b)-->(a) RETURN a.name, b.name

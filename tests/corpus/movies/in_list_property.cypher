@@ -1,0 +1,1 @@
+MATCH (p)-[r:ACTED_IN]->(m) WHERE 'Neo' IN r.roles RETURN p.name, m.title

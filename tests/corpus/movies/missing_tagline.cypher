@@ -1,0 +1,1 @@
+MATCH (m:Movie) WHERE m.tagline IS NULL RETURN m.title

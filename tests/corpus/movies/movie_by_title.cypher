@@ -1,0 +1,1 @@
+MATCH (m:Movie {title: 'The Matrix'}) RETURN m.title, m.released, m.tagline

@@ -1,0 +1,1 @@
+MATCH (p:Person) WHERE p.name =~ '.*Wachowski' RETURN p.name

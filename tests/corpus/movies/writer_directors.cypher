@@ -1,0 +1,1 @@
+MATCH (p:Person) WHERE (p)-[:WROTE]->() AND (p)-[:DIRECTED]->() RETURN p.name
