@@ -22,6 +22,15 @@ pub struct AggregateOp {
     done: bool,
 }
 
+/// An aggregate's input for one batch.
+enum Arg {
+    /// `count(*)`: every row counts.
+    Rows,
+    /// `count(x)`: whether each row's value is non-null.
+    NonNull(Vec<bool>),
+    Values(Vec<Value>),
+}
+
 /// One grouping key value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum KeyPart {
@@ -118,20 +127,33 @@ impl Operator for AggregateOp {
                 .iter()
                 .map(|(_, e)| Ok(key_parts(&eval.column(e, &batch)?, ctx)))
                 .collect::<Result<_>>()?;
-            let arg_values: Vec<Option<Vec<Value>>> = self
+            let arg_columns: Vec<Option<Column>> = self
                 .aggregates
                 .iter()
-                .map(|(_, a)| a.args.first().map(|e| Ok(ctx.column_values(&eval.column(e, &batch)?))).transpose())
+                .map(|(_, a)| a.args.first().map(|e| eval.column(e, &batch)).transpose())
                 .collect::<Result<_>>()?;
+            // Plain count() needs only nulls; don't materialize nodes for it.
+            let arg_values: Vec<Arg> = arg_columns
+                .into_iter()
+                .zip(&self.aggregates)
+                .map(|(c, (_, a))| match c {
+                    None => Arg::Rows,
+                    Some(c) if a.function == AggregateFunction::Count && !a.distinct => {
+                        Arg::NonNull((0..c.len()).map(|i| !c.is_null_at(i)).collect())
+                    }
+                    Some(c) => Arg::Values(ctx.column_values(&c)),
+                })
+                .collect();
             if self.keys.is_empty() {
                 // One group: feed whole columns, count(*) by batch length.
                 if groups.is_empty() {
                     groups.push((Vec::new(), self.new_accumulators(ctx, &batch)?));
                 }
-                for (acc, values) in groups[0].1.iter_mut().zip(&arg_values) {
-                    match values {
-                        Some(values) => values.iter().try_for_each(|v| acc.update(v))?,
-                        None => acc.count_rows(batch.len as u64),
+                for (acc, arg) in groups[0].1.iter_mut().zip(&arg_values) {
+                    match arg {
+                        Arg::Values(values) => values.iter().try_for_each(|v| acc.update(v))?,
+                        Arg::NonNull(present) => acc.count_rows(present.iter().filter(|p| **p).count() as u64),
+                        Arg::Rows => acc.count_rows(batch.len as u64),
                     }
                 }
             } else {
@@ -145,10 +167,11 @@ impl Operator for AggregateOp {
                             groups.len() - 1
                         }
                     };
-                    for (acc, values) in groups[g].1.iter_mut().zip(&arg_values) {
-                        match values {
-                            Some(values) => acc.update(&values[row])?,
-                            None => acc.count_rows(1),
+                    for (acc, arg) in groups[g].1.iter_mut().zip(&arg_values) {
+                        match arg {
+                            Arg::Values(values) => acc.update(&values[row])?,
+                            Arg::NonNull(present) => acc.count_rows(present[row] as u64),
+                            Arg::Rows => acc.count_rows(1),
                         }
                     }
                 }
