@@ -250,10 +250,12 @@ impl RowEvaluator<'_> {
                 Ok(self.snapshot.key_id(key).map_or(Value::Null, |k| self.snapshot.rel_property(r.id, k)))
             }
             Value::Map(m) => Ok(m.get(key).cloned().unwrap_or(Value::Null)),
-            other => Err(Error::type_error(
-                "InvalidArgumentType",
-                format!("Type mismatch: expected a map, node or relationship but was {}", other.type_name()),
-            )),
+            other => crate::scalar::temporal::accessors::property(other, key).unwrap_or_else(|| {
+                Err(Error::type_error(
+                    "InvalidArgumentType",
+                    format!("Type mismatch: expected a map, node or relationship but was {}", other.type_name()),
+                ))
+            }),
         }
     }
 

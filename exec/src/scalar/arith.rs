@@ -2,6 +2,8 @@
 
 use plexus_storage::{Error, ErrorClass, Phase, Result, Value};
 
+use super::temporal::arith as temporal;
+
 fn overflow(op: &str, a: &Value, b: &Value) -> Error {
     Error::new(
         ErrorClass::ArithmeticError,
@@ -61,6 +63,9 @@ fn numeric(
 
 /// `a + b`: numbers, string concatenation (with numbers rendered), list concatenation/append/prepend.
 pub fn add(a: &Value, b: &Value) -> Result<Value> {
+    if let Some(r) = temporal::add(a, b) {
+        return r;
+    }
     match (a, b) {
         (Value::Null, _) | (_, Value::Null) => Ok(Value::Null),
         (Value::String(x), Value::String(y)) => Ok(Value::String(format!("{x}{y}"))),
@@ -104,6 +109,9 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
 
 /// `a - b` over numbers.
 pub fn sub(a: &Value, b: &Value) -> Result<Value> {
+    if let Some(r) = temporal::sub(a, b) {
+        return r;
+    }
     numeric(
         "-",
         a,
@@ -119,6 +127,9 @@ pub fn sub(a: &Value, b: &Value) -> Result<Value> {
 
 /// `a * b` over numbers.
 pub fn mul(a: &Value, b: &Value) -> Result<Value> {
+    if let Some(r) = temporal::mul(a, b) {
+        return r;
+    }
     numeric(
         "*",
         a,
@@ -134,6 +145,9 @@ pub fn mul(a: &Value, b: &Value) -> Result<Value> {
 
 /// `a / b`: integer division truncates (÷0 is an error); float division follows IEEE.
 pub fn div(a: &Value, b: &Value) -> Result<Value> {
+    if let Some(r) = temporal::div(a, b) {
+        return r;
+    }
     numeric(
         "/",
         a,

@@ -5,6 +5,7 @@ pub mod aggregate;
 pub mod arith;
 pub mod functions;
 pub mod predicates;
+pub mod temporal;
 
 pub use aggregate::{Accumulator, AggKind};
 pub use functions::{call, lookup, FunctionDef};

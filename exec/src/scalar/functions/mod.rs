@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 
 use plexus_storage::{Error, Result, Value};
 
+use super::temporal::{between, construct, truncate};
+
 /// A callable scalar function and its arity.
 #[derive(Debug)]
 pub struct FunctionDef {
@@ -110,6 +112,39 @@ static FUNCTIONS: &[FunctionDef] = &[
     def("length", 1, 1, list::length),
     def("coalesce", 1, usize::MAX, list::coalesce),
     def("isEmpty", 1, 1, list::is_empty),
+    // ../temporal
+    def("date", 0, 1, construct::date),
+    def("localtime", 0, 1, construct::local_time),
+    def("time", 0, 1, construct::time),
+    def("localdatetime", 0, 1, construct::local_datetime),
+    def("datetime", 0, 1, construct::datetime),
+    def("duration", 1, 1, construct::duration),
+    def("date.statement", 0, 1, construct::date_now),
+    def("date.transaction", 0, 1, construct::date_now),
+    def("date.realtime", 0, 1, construct::date_now),
+    def("localtime.statement", 0, 1, construct::local_time_now),
+    def("localtime.transaction", 0, 1, construct::local_time_now),
+    def("localtime.realtime", 0, 1, construct::local_time_now),
+    def("time.statement", 0, 1, construct::time_now),
+    def("time.transaction", 0, 1, construct::time_now),
+    def("time.realtime", 0, 1, construct::time_now),
+    def("localdatetime.statement", 0, 1, construct::local_datetime_now),
+    def("localdatetime.transaction", 0, 1, construct::local_datetime_now),
+    def("localdatetime.realtime", 0, 1, construct::local_datetime_now),
+    def("datetime.statement", 0, 1, construct::datetime_now),
+    def("datetime.transaction", 0, 1, construct::datetime_now),
+    def("datetime.realtime", 0, 1, construct::datetime_now),
+    def("datetime.fromepoch", 2, 2, construct::from_epoch),
+    def("datetime.fromepochmillis", 1, 1, construct::from_epoch_millis),
+    def("date.truncate", 2, 3, truncate::date),
+    def("localtime.truncate", 2, 3, truncate::local_time),
+    def("time.truncate", 2, 3, truncate::time),
+    def("localdatetime.truncate", 2, 3, truncate::local_datetime),
+    def("datetime.truncate", 2, 3, truncate::datetime),
+    def("duration.between", 2, 2, between::between_all),
+    def("duration.inMonths", 2, 2, between::in_months),
+    def("duration.inDays", 2, 2, between::in_days),
+    def("duration.inSeconds", 2, 2, between::in_seconds),
 ];
 
 fn registry() -> &'static HashMap<String, &'static FunctionDef> {
