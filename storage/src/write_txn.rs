@@ -31,16 +31,21 @@ pub fn check_property_value(value: &Value) -> Result<()> {
     match value {
         Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => bad(value),
         Value::List(items) => {
+            // A list property holds values of one primitive type, and no nulls.
+            let mut kind = None;
             for item in items {
                 if matches!(
                     item,
-                    Value::List(_)
-                        | Value::Map(_)
-                        | Value::Node(_)
-                        | Value::Relationship(_)
-                        | Value::Path(_)
+                    Value::Null | Value::List(_) | Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_)
                 ) {
                     return bad(item);
+                }
+                let this = std::mem::discriminant(item);
+                if *kind.get_or_insert(this) != this {
+                    return Err(Error::type_error(
+                        "InvalidPropertyType",
+                        "a list property must hold values of a single type",
+                    ));
                 }
             }
             Ok(())

@@ -169,6 +169,7 @@ impl<'a> Evaluator<'a> {
                 _ => self.property_row_wise(target, key, len),
             };
         };
+        self.check_not_deleted(&target)?;
         match &target {
             Evaluated::Column(Column::Nodes(ids)) if ids.null_count() == 0 => {
                 Ok(Evaluated::Column(property_column(self.snapshot.node_property_column(ids.values(), key_id))))
@@ -178,6 +179,33 @@ impl<'a> Evaluator<'a> {
             }
             _ => self.property_row_wise(target, key, len),
         }
+    }
+
+    /// Reading a property of an entity this query deleted is an error.
+    fn check_not_deleted(&self, target: &Evaluated) -> Result<()> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let counters = &self.ctx.counters;
+        let deleted = |ids: &arrow_array::UInt64Array, exists: &dyn Fn(u64) -> bool| {
+            ids.iter().flatten().any(|id| !exists(id))
+        };
+        let hit = match target {
+            Evaluated::Column(Column::Nodes(ids)) if counters.nodes_deleted.load(Relaxed) > 0 => {
+                deleted(ids, &|id| self.snapshot.node_exists(id))
+            }
+            Evaluated::Column(Column::Rels(ids)) if counters.relationships_deleted.load(Relaxed) > 0 => {
+                deleted(ids, &|id| self.snapshot.rel_exists(id))
+            }
+            _ => false,
+        };
+        if hit {
+            return Err(plexus_storage::Error::new(
+                plexus_storage::ErrorClass::EntityNotFound,
+                "DeletedEntityAccess",
+                plexus_storage::Phase::Runtime,
+                "The entity was deleted by this query; its properties cannot be read",
+            ));
+        }
+        Ok(())
     }
 
     fn property_row_wise(&self, target: Evaluated, key: &str, len: usize) -> Result<Evaluated> {

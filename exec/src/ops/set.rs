@@ -41,6 +41,18 @@ fn entity(v: &Value) -> Result<Entity> {
 }
 
 fn set_property(ctx: &ExecContext, target: &Entity, key: &str, value: Value) -> Result<()> {
+    // Removing a property that is not there changes nothing and counts nothing.
+    if value.is_null() {
+        let view = ctx.snapshot();
+        let existing = view.key_id(key).map(|k| match target {
+            Entity::Node(id) => view.node_property(*id, k),
+            Entity::Rel(id) => view.rel_property(*id, k),
+            Entity::Null => Value::Null,
+        });
+        if existing.is_none_or(|v| v.is_null()) {
+            return Ok(());
+        }
+    }
     match target {
         Entity::Node(id) => ctx.with_txn(|t| t.set_node_property(*id, key, value))?,
         Entity::Rel(id) => ctx.with_txn(|t| t.set_rel_property(*id, key, value))?,
