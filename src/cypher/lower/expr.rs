@@ -129,7 +129,7 @@ impl Lowerer {
             },
             K::ListComprehension { variable, list, predicate, projection } => {
                 let list = sub(self, list, &mut sink)?;
-                let inner = with_local(scope, variable, pos)?;
+                let inner = with_local(scope, variable);
                 Expr::ListComprehension {
                     variable: variable.clone(),
                     list: Box::new(list),
@@ -139,7 +139,7 @@ impl Lowerer {
             }
             K::Quantified { quantifier, variable, list, predicate } => {
                 let list = sub(self, list, &mut sink)?;
-                let inner = with_local(scope, variable, pos)?;
+                let inner = with_local(scope, variable);
                 Expr::Quantified {
                     quantifier: match quantifier {
                         ast::Quantifier::All => Quantifier::All,
@@ -155,7 +155,7 @@ impl Lowerer {
             K::Reduce { accumulator, init, variable, list, expr } => {
                 let init = sub(self, init, &mut sink)?;
                 let list = sub(self, list, &mut sink)?;
-                let mut inner = with_local(scope, accumulator, pos)?;
+                let mut inner = with_local(scope, accumulator);
                 inner.bind(variable, VarKind::Any, pos)?;
                 Expr::Reduce {
                     accumulator: accumulator.clone(),
@@ -291,12 +291,12 @@ fn check_argument_kinds(name: &str, args: &[Expr], scope: &Scope) -> Result<()> 
 }
 
 /// A copy of `scope` with a local variable (comprehension, quantifier, reduce).
-fn with_local(scope: &Scope, variable: &str, _pos: usize) -> Result<Scope> {
+fn with_local(scope: &Scope, variable: &str) -> Scope {
     let mut inner = Scope::new();
     let mut entries: Vec<(String, VarKind)> = scope.entries().iter().filter(|(n, _)| n != variable).cloned().collect();
     entries.push((variable.to_string(), VarKind::Any));
     inner.reset(entries);
-    Ok(inner)
+    inner
 }
 
 pub fn binary_op(op: ast::BinaryOp) -> BinaryOp {

@@ -112,10 +112,9 @@ impl Lowerer {
         let start = &part.start;
         let start_name = var_name(&start.variable);
         let mut predicates = Vec::new();
-        if scope.contains(&start_name) {
-            scope.bind(&start_name, VarKind::Node, start.pos)?;
-        } else {
-            scope.bind(&start_name, VarKind::Node, start.pos)?;
+        let bound = scope.contains(&start_name);
+        scope.bind(&start_name, VarKind::Node, start.pos)?;
+        if !bound {
             plan = LogicalPlan::NodeScan {
                 input: Box::new(plan),
                 variable: start_name.clone(),
