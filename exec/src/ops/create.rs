@@ -6,8 +6,7 @@ use arrow_array::UInt64Array;
 use plexus_planner::plan::CreateElement;
 use plexus_storage::{Error, NodeId, Result, Value};
 
-use super::sort::concat_batches;
-use super::{drain, Operator};
+use super::{drain_once, Operator};
 use crate::batch::{Batch, Column};
 use crate::context::{ExecContext, WriteCounters};
 use crate::eval::row::{Env, RowEvaluator};
@@ -126,12 +125,7 @@ pub fn with_created(batch: Batch, elements: &[CreateElement], created: Vec<Vec<V
 
 impl Operator for CreateOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
-        if self.done {
-            return Ok(None);
-        }
-        self.done = true;
-        let batches = drain(self.input.as_mut(), ctx)?;
-        let Some(all) = concat_batches(batches, ctx)? else { return Ok(None) };
+        let Some(all) = drain_once(&mut self.done, self.input.as_mut(), ctx)? else { return Ok(None) };
         let mut created = Vec::with_capacity(all.len);
         for i in 0..all.len {
             let mut env = row_env(&all, i, ctx);

@@ -5,8 +5,7 @@ use plexus_planner::Expr;
 use plexus_storage::{Error, Result, Value};
 
 use super::create::row_env;
-use super::sort::concat_batches;
-use super::{drain, Operator};
+use super::{drain_once, Operator};
 use crate::batch::Batch;
 use crate::context::{ExecContext, WriteCounters};
 use crate::eval::row::RowEvaluator;
@@ -49,12 +48,7 @@ fn collect(v: Value, nodes: &mut Vec<u64>, rels: &mut Vec<u64>) -> Result<()> {
 
 impl Operator for DeleteOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
-        if self.done {
-            return Ok(None);
-        }
-        self.done = true;
-        let batches = drain(self.input.as_mut(), ctx)?;
-        let Some(all) = concat_batches(batches, ctx)? else { return Ok(None) };
+        let Some(all) = drain_once(&mut self.done, self.input.as_mut(), ctx)? else { return Ok(None) };
         let (mut nodes, mut rels) = (Vec::new(), Vec::new());
         let snapshot = ctx.snapshot();
         let rows = RowEvaluator { ctx, snapshot: &snapshot };

@@ -4,9 +4,8 @@ use arrow_array::UInt32Array;
 use plexus_planner::{Expr, LogicalPlan};
 use plexus_storage::{Error, Result, Value};
 
-use super::sort::concat_batches;
 use super::subplan::run;
-use super::{drain, Operator};
+use super::{drain_once, Operator};
 use crate::batch::Batch;
 use crate::context::ExecContext;
 use crate::eval::Evaluator;
@@ -27,12 +26,7 @@ impl ForeachOp {
 
 impl Operator for ForeachOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
-        if self.done {
-            return Ok(None);
-        }
-        self.done = true;
-        let batches = drain(self.input.as_mut(), ctx)?;
-        let Some(all) = concat_batches(batches, ctx)? else { return Ok(None) };
+        let Some(all) = drain_once(&mut self.done, self.input.as_mut(), ctx)? else { return Ok(None) };
         let lists = ctx.column_values(&Evaluator::new(ctx).column(&self.list, &all)?);
         for (i, list) in lists.into_iter().enumerate() {
             let items = match list {

@@ -9,7 +9,7 @@ use plexus_storage::Result;
 use super::create::{create_row, row_env, with_created};
 use super::sort::concat_batches;
 use super::subplan::run;
-use super::{drain, set, Operator};
+use super::{drain_once, set, Operator};
 use crate::batch::Batch;
 use crate::context::ExecContext;
 
@@ -36,12 +36,7 @@ impl MergeOp {
 
 impl Operator for MergeOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
-        if self.done {
-            return Ok(None);
-        }
-        self.done = true;
-        let batches = drain(self.input.as_mut(), ctx)?;
-        let Some(all) = concat_batches(batches, ctx)? else { return Ok(None) };
+        let Some(all) = drain_once(&mut self.done, self.input.as_mut(), ctx)? else { return Ok(None) };
         let mut out_names: Vec<String> = all.names.to_vec();
         for v in self.pattern.schema() {
             if !out_names.contains(&v) {

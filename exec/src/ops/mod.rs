@@ -218,6 +218,16 @@ fn count_nodes(plan: &LogicalPlan) -> usize {
     1 + plexus_planner::explain::children(plan).into_iter().map(count_nodes).sum::<usize>()
 }
 
+/// For eager operators: on the first call, every input row as one batch
+/// (`None` when there are none); on later calls `None`.
+pub fn drain_once(done: &mut bool, input: &mut dyn Operator, ctx: &ExecContext) -> Result<Option<Batch>> {
+    if std::mem::replace(done, true) {
+        return Ok(None);
+    }
+    let batches = drain(input, ctx)?;
+    sort::concat_batches(batches, ctx)
+}
+
 /// Pull every batch of an operator.
 pub fn drain(op: &mut dyn Operator, ctx: &ExecContext) -> Result<Vec<Batch>> {
     let mut out = Vec::new();

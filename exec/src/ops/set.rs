@@ -4,8 +4,7 @@ use plexus_planner::plan::SetOperation;
 use plexus_storage::{Error, Result, Value};
 
 use super::create::row_env;
-use super::sort::concat_batches;
-use super::{drain, Operator};
+use super::{drain_once, Operator};
 use crate::batch::Batch;
 use crate::context::{ExecContext, WriteCounters};
 use crate::eval::row::{Env, RowEvaluator};
@@ -132,12 +131,7 @@ pub fn apply(op: &SetOperation, env: &mut Env, ctx: &ExecContext) -> Result<()> 
 
 impl Operator for SetOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
-        if self.done {
-            return Ok(None);
-        }
-        self.done = true;
-        let batches = drain(self.input.as_mut(), ctx)?;
-        let Some(all) = concat_batches(batches, ctx)? else { return Ok(None) };
+        let Some(all) = drain_once(&mut self.done, self.input.as_mut(), ctx)? else { return Ok(None) };
         for i in 0..all.len {
             let mut env = row_env(&all, i, ctx);
             for op in &self.operations {

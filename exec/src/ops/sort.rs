@@ -5,7 +5,7 @@ use arrow_array::UInt32Array;
 use plexus_planner::plan::SortKey;
 use plexus_storage::{Result, Value};
 
-use super::{drain, Operator};
+use super::{drain_once, Operator};
 use crate::batch::{Batch, Column};
 use crate::context::ExecContext;
 use crate::eval::Evaluator;
@@ -37,12 +37,7 @@ pub fn concat_batches(batches: Vec<Batch>, ctx: &ExecContext) -> Result<Option<B
 
 impl Operator for SortOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
-        if self.done {
-            return Ok(None);
-        }
-        self.done = true;
-        let batches = drain(self.input.as_mut(), ctx)?;
-        let Some(all) = concat_batches(batches, ctx)? else { return Ok(None) };
+        let Some(all) = drain_once(&mut self.done, self.input.as_mut(), ctx)? else { return Ok(None) };
         let eval = Evaluator::new(ctx);
         let keys: Vec<Vec<Value>> =
             self.keys.iter().map(|k| Ok(ctx.column_values(&eval.column(&k.expr, &all)?))).collect::<Result<_>>()?;
