@@ -327,7 +327,10 @@ pub(crate) fn build(kind: Kind, inp: &Input) -> Result<Value> {
 
 /// The current instant as `kind`, in `zone` (UTC by default).
 fn current(kind: Kind, zone: Option<Zone>) -> Result<Value> {
-    let (s, n) = now();
+    current_at(kind, zone, now())
+}
+
+fn current_at(kind: Kind, zone: Option<Zone>, (s, n): (i64, u32)) -> Result<Value> {
     let zone = zone.unwrap_or_else(Zone::utc);
     let dt = datetime_at_instant(s, n, &zone);
     let Value::DateTime(d) = &dt else { return Ok(dt) };
@@ -431,6 +434,30 @@ fn current_with(kind: Kind, args: &[Value]) -> Result<Value> {
 }
 pub fn date_now(args: &[Value]) -> Result<Value> {
     current_with(Kind::Date, args)
+}
+
+/// `date.realtime()` and friends: the wall clock, never the statement clock.
+fn realtime_with(kind: Kind, args: &[Value]) -> Result<Value> {
+    match args.first() {
+        None => current_at(kind, None, super::realtime()),
+        Some(Value::Null) => Ok(Value::Null),
+        Some(v) => current_at(kind, Some(zone_from_value(v)?), super::realtime()),
+    }
+}
+pub fn date_realtime(args: &[Value]) -> Result<Value> {
+    realtime_with(Kind::Date, args)
+}
+pub fn local_time_realtime(args: &[Value]) -> Result<Value> {
+    realtime_with(Kind::LocalTime, args)
+}
+pub fn time_realtime(args: &[Value]) -> Result<Value> {
+    realtime_with(Kind::Time, args)
+}
+pub fn local_datetime_realtime(args: &[Value]) -> Result<Value> {
+    realtime_with(Kind::LocalDateTime, args)
+}
+pub fn datetime_realtime(args: &[Value]) -> Result<Value> {
+    realtime_with(Kind::DateTime, args)
 }
 pub fn local_time_now(args: &[Value]) -> Result<Value> {
     current_with(Kind::LocalTime, args)

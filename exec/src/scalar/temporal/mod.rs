@@ -45,7 +45,10 @@ pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 /// Civil (year, month, day) of a day count.
 pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
+    // Far beyond Cypher's year range; clamping keeps the math overflow-free
+    // and the year still fails `check_year`.
+    const LIMIT: i64 = 1_000_000_000_000;
+    let z = days.clamp(-LIMIT, LIMIT) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -218,11 +221,11 @@ impl Zone {
         match self {
             Zone::Offset(o) => *o,
             Zone::Named(_) => {
-                let before = self.offset_at_instant(local_seconds - SECONDS_PER_DAY);
-                let after = self.offset_at_instant(local_seconds + SECONDS_PER_DAY);
+                let before = self.offset_at_instant(local_seconds.saturating_sub(SECONDS_PER_DAY));
+                let after = self.offset_at_instant(local_seconds.saturating_add(SECONDS_PER_DAY));
                 let mut candidates: Vec<i32> = [before, after]
                     .into_iter()
-                    .filter(|&o| self.offset_at_instant(local_seconds - o as i64) == o)
+                    .filter(|&o| self.offset_at_instant(local_seconds.saturating_sub(o as i64)) == o)
                     .collect();
                 candidates.dedup();
                 if let Some(p) = preferred.filter(|p| candidates.contains(p)) {
@@ -304,7 +307,7 @@ impl Parts {
                 offset: None,
             },
             Value::DateTime(t) => {
-                let local = t.seconds + t.offset_seconds as i64;
+                let local = t.seconds.saturating_add(t.offset_seconds as i64);
                 Parts {
                     date: Some(local.div_euclid(SECONDS_PER_DAY)),
                     time: Some(local.rem_euclid(SECONDS_PER_DAY) * NANOS_PER_SECOND + t.nanos as i64),
@@ -358,8 +361,35 @@ pub(crate) fn datetime_at_instant(seconds: i64, nanos: u32, zone: &Zone) -> Valu
     Value::DateTime(DateTime { seconds, nanos, offset_seconds: zone.offset_at_instant(seconds), zone: zone.name() })
 }
 
-/// Current wall-clock time as (seconds, nanos) since the epoch.
+/// The "statement clock": the current time, held steady while calls keep
+/// coming in quick succession so `date() = date()` within one statement.
+///
+/// Functions get no statement context, so this approximates Cypher's
+/// per-statement clock: the cached instant is reused while the previous call
+/// was less than 20 ms ago and the instant is less than a second old.
 pub(crate) fn now() -> (i64, u32) {
+    use std::sync::Mutex;
+    use std::time::{Duration as StdDuration, Instant};
+    /// (created, last used, instant).
+    type Cached = (Instant, Instant, (i64, u32));
+    static CLOCK: Mutex<Option<Cached>> = Mutex::new(None);
+    let t = Instant::now();
+    let Ok(mut guard) = CLOCK.lock() else { return realtime() };
+    if let Some((created, last, value)) = *guard {
+        if t.duration_since(last) < StdDuration::from_millis(20)
+            && t.duration_since(created) < StdDuration::from_secs(1)
+        {
+            *guard = Some((created, t, value));
+            return value;
+        }
+    }
+    let value = realtime();
+    *guard = Some((t, t, value));
+    value
+}
+
+/// Current wall-clock time as (seconds, nanos) since the epoch.
+pub(crate) fn realtime() -> (i64, u32) {
     match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
         Ok(d) => (d.as_secs() as i64, d.subsec_nanos()),
         Err(_) => (0, 0),
@@ -389,6 +419,88 @@ mod tests {
         assert_eq!(quarter_date_of(1984, 3, 45).unwrap(), days_from_civil(1984, 8, 14));
         assert!(date_of(2015, 2, 29).is_err());
         assert_eq!(plus_months(days_from_civil(2015, 1, 31), 1).unwrap(), days_from_civil(2015, 2, 28));
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        use crate::scalar::temporal::{arith, between, construct, truncate};
+        let strings = [
+            "",
+            "T",
+            "P",
+            "PT",
+            "-",
+            "+",
+            "[",
+            "[]",
+            "Z",
+            "2015-",
+            "2015-W",
+            "2015-W99",
+            "1é",
+            "2015-1é",
+            "ü✓ab",
+            "99999999999999999999",
+            "+999999999-12-31T23:59:59.999999999[Europe/Stockholm]",
+            "-999999999-01-01",
+            "P9999999999999999999Y",
+            "PT9223372036854775807S",
+            "P1.5.5D",
+            "P-",
+            "12:",
+            "12:60",
+            "24:00",
+            "1234567",
+            "2015-07-21T",
+            "2015-07-21T12[",
+            "2015-07-21T12+99:00",
+            "P2012-02-02T",
+            "P1Y2M3W4DT5H6M7.1234567891S",
+        ];
+        let ctors: [fn(&[Value]) -> Result<Value>; 6] = [
+            construct::date,
+            construct::local_time,
+            construct::time,
+            construct::local_datetime,
+            construct::datetime,
+            construct::duration,
+        ];
+        let mut values = vec![Value::Null, Value::Integer(i64::MAX), Value::Float(f64::NAN)];
+        for s in strings {
+            for c in ctors {
+                if let Ok(v) = c(&[Value::from(s)]) {
+                    values.push(v);
+                }
+            }
+        }
+        for big in [i64::MAX, i64::MIN, 1_000_000_000, -1] {
+            for key in ["year", "month", "day", "week", "ordinalDay", "quarter", "hour", "nanosecond", "days", "years"]
+            {
+                let m = Value::Map([(key.to_string(), Value::Integer(big))].into_iter().collect());
+                for c in ctors {
+                    let _ = c(&[m.clone()]);
+                }
+            }
+        }
+        let huge = construct::duration(&[Value::from("P999999999Y")]).unwrap();
+        let max = construct::datetime(&[Value::from("+999999999-12-31T23:59:59[Europe/Stockholm]")]).unwrap();
+        values.push(huge.clone());
+        values.push(max.clone());
+        assert!(arith::add(&max, &huge).is_some_and(|r| r.is_err()));
+        for a in &values {
+            for b in &values {
+                let _ = arith::add(a, b);
+                let _ = arith::sub(a, b);
+                let _ = arith::mul(a, b);
+                let _ = arith::div(a, b);
+                let _ = between::between_all(&[a.clone(), b.clone()]);
+                let _ = between::in_seconds(&[a.clone(), b.clone()]);
+                let _ = truncate::datetime(&[Value::from("week"), a.clone()]);
+                for key in ["year", "week", "epochMillis", "timezone", "minutesOfHour", "nope"] {
+                    let _ = accessors::property(a, key);
+                }
+            }
+        }
     }
 
     #[test]

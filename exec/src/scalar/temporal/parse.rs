@@ -21,6 +21,9 @@ fn num(s: &str) -> Result<i64> {
 /// `+999999999-12-31`.
 pub fn parse_date(s: &str) -> Result<i64> {
     let bad = || invalid(format!("invalid date '{s}'"));
+    if !s.is_ascii() {
+        return Err(bad());
+    }
     let (sign, body) = match s.as_bytes().first() {
         Some(b'+') => (1, &s[1..]),
         Some(b'-') => (-1, &s[1..]),
@@ -121,6 +124,9 @@ pub fn parse_offset(s: &str) -> Option<i32> {
 /// A local time: `21:40:32.142`, `214032.142`, `21:40`, `2140`, `21`.
 pub fn parse_local_time(s: &str) -> Result<i64> {
     let bad = || invalid(format!("invalid time '{s}'"));
+    if !s.is_ascii() {
+        return Err(bad());
+    }
     let (main, frac) = match s.find(['.', ',']) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
