@@ -457,7 +457,8 @@ mod tests {
             "P2012-02-02T",
             "P1Y2M3W4DT5H6M7.1234567891S",
         ];
-        let ctors: [fn(&[Value]) -> Result<Value>; 6] = [
+        type Ctor = fn(&[Value]) -> Result<Value>;
+        let ctors: [Ctor; 6] = [
             construct::date,
             construct::local_time,
             construct::time,
@@ -478,7 +479,7 @@ mod tests {
             {
                 let m = Value::Map([(key.to_string(), Value::Integer(big))].into_iter().collect());
                 for c in ctors {
-                    let _ = c(&[m.clone()]);
+                    let _ = c(std::slice::from_ref(&m));
                 }
             }
         }
