@@ -74,11 +74,7 @@ fn bench(c: &mut Criterion) {
         ("label_scan", "MATCH (n:Vip) RETURN count(n)", vip),
         ("filter", "MATCH (n:Person) WHERE n.age > 50 RETURN count(*)", nodes),
         ("expand_1hop", "MATCH (a:Vip)-[:KNOWS]->(b) RETURN count(*)", vip * DEGREE),
-        (
-            "expand_1hop_filter_target",
-            "MATCH (a:Vip)-[:KNOWS]->(b) WHERE b.age < 10 RETURN count(*)",
-            vip * DEGREE,
-        ),
+        ("expand_1hop_filter_target", "MATCH (a:Vip)-[:KNOWS]->(b) WHERE b.age < 10 RETURN count(*)", vip * DEGREE),
         (
             "expand_2hop",
             "MATCH (a:Vip)-[:KNOWS]->(b)-[:KNOWS]->(c) WHERE a.age < 10 RETURN count(*)",

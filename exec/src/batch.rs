@@ -95,7 +95,11 @@ impl Column {
                         .collect();
                     let joined = arrow_select::concat::concat(&arrays).map_err(arrow_err)?;
                     let ids = joined.as_primitive().clone();
-                    return Ok(if matches!(parts[0], Column::Nodes(_)) { Column::Nodes(ids) } else { Column::Rels(ids) });
+                    return Ok(if matches!(parts[0], Column::Nodes(_)) {
+                        Column::Nodes(ids)
+                    } else {
+                        Column::Rels(ids)
+                    });
                 }
                 Column::Array(_) => {
                     let arrays: Vec<&dyn Array> = parts
@@ -146,7 +150,9 @@ pub fn arrow_err(e: arrow_schema::ArrowError) -> Error {
     use arrow_schema::ArrowError;
     use plexus_storage::{ErrorClass, Phase};
     match e {
-        ArrowError::DivideByZero => Error::new(ErrorClass::ArithmeticError, "DivisionByZero", Phase::Runtime, "/ by zero"),
+        ArrowError::DivideByZero => {
+            Error::new(ErrorClass::ArithmeticError, "DivisionByZero", Phase::Runtime, "/ by zero")
+        }
         ArrowError::ArithmeticOverflow(m) => {
             Error::new(ErrorClass::ArithmeticError, "IntegerOverflow", Phase::Runtime, format!("integer overflow: {m}"))
         }

@@ -27,6 +27,14 @@ impl WriteCounters {
     }
 }
 
+/// Runs procedures by name for `CALL` (the embedding crate provides it; the
+/// plan holds only the procedure's name and its arguments).
+pub trait ProcedureRegistry: Send + Sync {
+    /// Every row the procedure returns for `args`, each holding its declared
+    /// outputs in order (empty rows for a void procedure).
+    fn call(&self, name: &str, args: &[Value], snapshot: &Snapshot) -> Result<Vec<Vec<Value>>>;
+}
+
 enum GraphAccess {
     Read(Arc<Snapshot>),
     Write(Mutex<WriteTxn>),
@@ -36,15 +44,49 @@ pub struct ExecContext {
     graph: GraphAccess,
     params: BTreeMap<String, Value>,
     pub counters: WriteCounters,
+    procedures: Option<Arc<dyn ProcedureRegistry>>,
+    /// "Now" for the whole statement: seconds and nanos since the epoch.
+    pub statement_time: (i64, u32),
 }
 
 impl ExecContext {
     pub fn read(snapshot: Arc<Snapshot>, params: BTreeMap<String, Value>) -> Self {
-        ExecContext { graph: GraphAccess::Read(snapshot), params, counters: WriteCounters::default() }
+        ExecContext {
+            graph: GraphAccess::Read(snapshot),
+            params,
+            counters: WriteCounters::default(),
+            procedures: None,
+            statement_time: crate::scalar::temporal::realtime(),
+        }
     }
 
     pub fn write(txn: WriteTxn, params: BTreeMap<String, Value>) -> Self {
-        ExecContext { graph: GraphAccess::Write(Mutex::new(txn)), params, counters: WriteCounters::default() }
+        ExecContext {
+            graph: GraphAccess::Write(Mutex::new(txn)),
+            params,
+            counters: WriteCounters::default(),
+            procedures: None,
+            statement_time: crate::scalar::temporal::realtime(),
+        }
+    }
+
+    /// The procedures `CALL` can run.
+    pub fn with_procedures(mut self, procedures: Arc<dyn ProcedureRegistry>) -> Self {
+        self.procedures = Some(procedures);
+        self
+    }
+
+    /// Run procedure `name` against the graph as this query sees it.
+    pub fn call_procedure(&self, name: &str, args: &[Value]) -> Result<Vec<Vec<Value>>> {
+        let Some(procedures) = &self.procedures else {
+            return Err(Error::new(
+                plexus_storage::ErrorClass::ProcedureError,
+                "ProcedureNotFound",
+                plexus_storage::Phase::Runtime,
+                format!("There is no procedure with the name `{name}` registered"),
+            ));
+        };
+        procedures.call(name, args, &self.snapshot())
     }
 
     /// The transaction back, to commit or roll back.

@@ -8,4 +8,4 @@ pub mod ops;
 pub mod scalar;
 
 pub use batch::{Batch, Column};
-pub use context::{ExecContext, WriteCounters};
+pub use context::{ExecContext, ProcedureRegistry, WriteCounters};

@@ -69,7 +69,11 @@ impl Scope {
             Some(existing) if existing == kind || existing == VarKind::Any || kind == VarKind::Any => Ok(()),
             Some(existing) => Err(Error::semantic(
                 "VariableTypeConflict",
-                format!("Type mismatch: `{name}` defined with conflicting type {} (expected {})", existing.describe(), kind.describe()),
+                format!(
+                    "Type mismatch: `{name}` defined with conflicting type {} (expected {})",
+                    existing.describe(),
+                    kind.describe()
+                ),
             )
             .at(pos)),
         }

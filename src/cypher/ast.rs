@@ -124,20 +124,13 @@ pub struct SetClause {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetItem {
     /// `n.k = v` (the target is any expression ending in a property lookup).
-    Property {
-        target: Expr,
-        key: String,
-        value: Expr,
-    },
+    Property { target: Expr, key: String, value: Expr },
     /// `n = {map}`
     Replace { variable: String, value: Expr },
     /// `n += {map}`
     Merge { variable: String, value: Expr },
     /// `n:A:B`
-    Labels {
-        variable: String,
-        labels: Vec<String>,
-    },
+    Labels { variable: String, labels: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -148,14 +141,8 @@ pub struct Remove {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RemoveItem {
-    Property {
-        target: Expr,
-        key: String,
-    },
-    Labels {
-        variable: String,
-        labels: Vec<String>,
-    },
+    Property { target: Expr, key: String },
+    Labels { variable: String, labels: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -76,11 +76,7 @@ impl GraphBuilder {
     }
 
     /// Adds one node.
-    pub fn add_node<S: AsRef<str>>(
-        &mut self,
-        labels: &[S],
-        props: Vec<(String, Value)>,
-    ) -> Result<NodeId> {
+    pub fn add_node<S: AsRef<str>>(&mut self, labels: &[S], props: Vec<(String, Value)>) -> Result<NodeId> {
         for (_, v) in &props {
             check_property_value(v)?;
         }
@@ -129,12 +125,7 @@ impl GraphBuilder {
     /// Sets a property of an added node (the last value set wins).
     pub fn set_node_property(&mut self, id: NodeId, key: &str, value: Value) -> Result<()> {
         if id >= self.nodes {
-            return Err(Error::new(
-                ErrorClass::EntityNotFound,
-                "NodeNotFound",
-                Phase::Runtime,
-                format!("node {id}"),
-            ));
+            return Err(Error::new(ErrorClass::EntityNotFound, "NodeNotFound", Phase::Runtime, format!("node {id}")));
         }
         check_property_value(&value)?;
         self.push_node_prop(id, key, value);
@@ -144,12 +135,7 @@ impl GraphBuilder {
     /// Adds a label to an added node.
     pub fn add_label(&mut self, id: NodeId, label: &str) -> Result<()> {
         if id >= self.nodes {
-            return Err(Error::new(
-                ErrorClass::EntityNotFound,
-                "NodeNotFound",
-                Phase::Runtime,
-                format!("node {id}"),
-            ));
+            return Err(Error::new(ErrorClass::EntityNotFound, "NodeNotFound", Phase::Runtime, format!("node {id}")));
         }
         self.label_bitmap(label).insert(id);
         Ok(())
@@ -159,12 +145,7 @@ impl GraphBuilder {
         if id < self.nodes {
             Ok(())
         } else {
-            Err(Error::new(
-                ErrorClass::EntityNotFound,
-                "NodeNotFound",
-                Phase::Runtime,
-                format!("node {id}"),
-            ))
+            Err(Error::new(ErrorClass::EntityNotFound, "NodeNotFound", Phase::Runtime, format!("node {id}")))
         }
     }
 
@@ -193,15 +174,8 @@ impl GraphBuilder {
     }
 
     /// Adds many relationships of one type; returns their (contiguous) ids.
-    pub fn add_relationships(
-        &mut self,
-        rel_type: &str,
-        edges: &[(NodeId, NodeId)],
-    ) -> Result<Range<RelId>> {
-        if let Some(&(s, d)) = edges
-            .iter()
-            .find(|(s, d)| *s >= self.nodes || *d >= self.nodes)
-        {
+    pub fn add_relationships(&mut self, rel_type: &str, edges: &[(NodeId, NodeId)]) -> Result<Range<RelId>> {
+        if let Some(&(s, d)) = edges.iter().find(|(s, d)| *s >= self.nodes || *d >= self.nodes) {
             self.check_endpoint(s)?;
             self.check_endpoint(d)?;
         }
@@ -242,10 +216,7 @@ impl GraphBuilder {
         let ntypes = self.catalog.types.len();
         let build_cols = |mut props: Vec<Vec<(u64, Value)>>| -> Vec<Arc<PropertyColumn>> {
             props.resize_with(nkeys, Vec::new);
-            props
-                .into_par_iter()
-                .map(|cells| Arc::new(PropertyColumn::from_sparse(cells)))
-                .collect()
+            props.into_par_iter().map(|cells| Arc::new(PropertyColumn::from_sparse(cells))).collect()
         };
         let nodes = NodeStore {
             capacity: self.nodes,
@@ -265,19 +236,9 @@ impl GraphBuilder {
         };
         rels.build_csrs(ntypes, None);
         let mut nodes = nodes;
-        nodes
-            .labels
-            .resize(self.catalog.labels.len(), Arc::default());
+        nodes.labels.resize(self.catalog.labels.len(), Arc::default());
         Graph::from_snapshot(
-            Snapshot::from_base(
-                0,
-                self.catalog,
-                Base {
-                    nodes,
-                    rels,
-                    type_degrees: OnceLock::new(),
-                },
-            ),
+            Snapshot::from_base(0, self.catalog, Base { nodes, rels, type_degrees: OnceLock::new() }),
             self.config,
         )
     }
@@ -294,28 +255,19 @@ mod tests {
     fn built_graph_reads() {
         let mut b = GraphBuilder::new();
         let people = b.add_nodes(3000, &["Person"]);
-        let city = b
-            .add_node_with_external_id("c1", &["City"], vec![("name".into(), "Oslo".into())])
-            .unwrap();
-        assert!(b
-            .add_node_with_external_id("c1", &["City"], vec![])
-            .is_err());
+        let city = b.add_node_with_external_id("c1", &["City"], vec![("name".into(), "Oslo".into())]).unwrap();
+        assert!(b.add_node_with_external_id("c1", &["City"], vec![]).is_err());
         for id in people.clone() {
-            b.set_node_property(id, "age", Value::Integer(id as i64 % 90))
-                .unwrap();
+            b.set_node_property(id, "age", Value::Integer(id as i64 % 90)).unwrap();
         }
         b.add_label(0, "Admin").unwrap();
         let knows: Vec<(u64, u64)> = people.clone().map(|i| (i, (i + 1) % 3000)).collect();
         let rels = b.add_relationships("KNOWS", &knows).unwrap();
-        let lives = b
-            .add_relationship(5, city, "LIVES_IN", vec![("since".into(), 2020.into())])
-            .unwrap();
+        let lives = b.add_relationship(5, city, "LIVES_IN", vec![("since".into(), 2020.into())]).unwrap();
         let self_loop = b.add_relationship(7, 7, "KNOWS", vec![]).unwrap();
         assert!(b.add_relationship(5, 99_999, "X", vec![]).is_err());
         assert!(b.add_relationships("X", &[(0, 99_999)]).is_err());
-        assert!(b
-            .set_node_property(0, "bad", Value::Map(Default::default()))
-            .is_err());
+        assert!(b.set_node_property(0, "bad", Value::Map(Default::default())).is_err());
         let g = b.finish();
         let s = g.snapshot();
         assert_eq!((s.seq(), s.node_count(), s.rel_count()), (0, 3001, 3002));
@@ -333,10 +285,9 @@ mod tests {
         let age = s.key_id("age").unwrap();
         let ids: Vec<u64> = (0..3001).step_by(7).collect();
         match s.node_property_column(&ids, age) {
-            PropertyArray::Typed(a) => assert_eq!(
-                (a.data_type(), a.len(), a.null_count()),
-                (&DataType::Int64, ids.len(), 0)
-            ),
+            PropertyArray::Typed(a) => {
+                assert_eq!((a.data_type(), a.len(), a.null_count()), (&DataType::Int64, ids.len(), 0))
+            }
             other => panic!("expected typed, got {other:?}"),
         }
         assert_eq!(s.node_property(100, age), Value::Integer(10));
@@ -352,15 +303,9 @@ mod tests {
         s.expand(7, Direction::Both, &[knows_t], &mut adj);
         adj.sort_unstable();
         assert_eq!(adj, vec![(6, 6), (7, 8), (self_loop, 7)]);
-        assert_eq!(
-            s.rel_endpoints(lives),
-            Some((5, city, s.type_id("LIVES_IN").unwrap()))
-        );
+        assert_eq!(s.rel_endpoints(lives), Some((5, city, s.type_id("LIVES_IN").unwrap())));
         assert_eq!(s.rel_endpoints(999_999), None);
-        assert_eq!(
-            s.rel_property(lives, s.key_id("since").unwrap()),
-            Value::Integer(2020)
-        );
+        assert_eq!(s.rel_property(lives, s.key_id("since").unwrap()), Value::Integer(2020));
         let st = s.statistics();
         assert_eq!(st.label_counts["Person"], 3000);
         assert_eq!(st.type_counts["KNOWS"], 3001);
@@ -371,25 +316,17 @@ mod tests {
         t.delete_node(city, true).unwrap();
         t.commit().unwrap();
         let st = g.snapshot().statistics();
-        assert_eq!(
-            (st.label_counts["City"], st.type_counts["LIVES_IN"]),
-            (0, 0)
-        );
+        assert_eq!((st.label_counts["City"], st.type_counts["LIVES_IN"]), (0, 0));
     }
 
     #[test]
     fn node_and_rel_values_materialize() {
         let mut b = GraphBuilder::new();
         let a = b.add_node(&["A"], vec![("x".into(), 1.into())]).unwrap();
-        let r = b
-            .add_relationship(a, a, "R", vec![("y".into(), "z".into())])
-            .unwrap();
+        let r = b.add_relationship(a, a, "R", vec![("y".into(), "z".into())]).unwrap();
         let s = b.finish().snapshot();
         match s.node_value(a) {
-            Value::Node(n) => assert_eq!(
-                (n.labels, n.properties["x"].clone()),
-                (vec!["A".to_string()], 1.into())
-            ),
+            Value::Node(n) => assert_eq!((n.labels, n.properties["x"].clone()), (vec!["A".to_string()], 1.into())),
             other => panic!("{other:?}"),
         }
         match s.rel_value(r) {
@@ -412,8 +349,7 @@ mod tests {
         let n = 1_000_000u64;
         b.add_nodes(n, &["Person"]);
         for id in 0..n {
-            b.set_node_property(id, "age", Value::Integer((id % 97) as i64))
-                .unwrap();
+            b.set_node_property(id, "age", Value::Integer((id % 97) as i64)).unwrap();
         }
         let mut x = 88172645463325252u64;
         let edges: Vec<(u64, u64)> = (0..10_000_000u64)

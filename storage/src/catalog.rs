@@ -83,9 +83,6 @@ mod tests {
         assert_eq!(b.labels.get("City"), Some(c));
         assert_eq!(b.labels.name(c), "City");
         assert_eq!(b.labels.name(99), "");
-        assert_eq!(
-            b.labels.names(),
-            vec!["Person".to_string(), "City".to_string()]
-        );
+        assert_eq!(b.labels.names(), vec!["Person".to_string(), "City".to_string()]);
     }
 }

@@ -21,10 +21,7 @@ pub(crate) fn compact(s: &Snapshot) -> Snapshot {
     let delta = &s.delta;
 
     // Nodes.
-    let mut nodes = NodeStore {
-        capacity: s.node_capacity,
-        ..NodeStore::default()
-    };
+    let mut nodes = NodeStore { capacity: s.node_capacity, ..NodeStore::default() };
     nodes.deleted = base.nodes.deleted.clone();
     nodes.deleted.extend(delta.deleted_nodes.iter().copied());
     let nlabels = s.catalog.labels.len();
@@ -45,12 +42,7 @@ pub(crate) fn compact(s: &Snapshot) -> Snapshot {
     }
     let nkeys = s.catalog.keys.len();
     let deleted_nodes: Vec<u64> = delta.deleted_nodes.iter().copied().collect();
-    nodes.properties = fold_columns(
-        &base.nodes.properties,
-        nkeys,
-        &delta.node_props,
-        &deleted_nodes,
-    );
+    nodes.properties = fold_columns(&base.nodes.properties, nkeys, &delta.node_props, &deleted_nodes);
     if delta.external.is_empty() && delta.deleted_nodes.is_empty() {
         nodes.external = base.nodes.external.clone();
         nodes.external_of = base.nodes.external_of.clone();
@@ -74,10 +66,7 @@ pub(crate) fn compact(s: &Snapshot) -> Snapshot {
 
     // Relationships.
     let ntypes = s.catalog.types.len();
-    let mut rels = RelStore {
-        capacity: s.rel_capacity,
-        ..RelStore::default()
-    };
+    let mut rels = RelStore { capacity: s.rel_capacity, ..RelStore::default() };
     rels.deleted = base.rels.deleted.clone();
     rels.deleted.extend(delta.deleted_rels.iter().copied());
     let mut touched = vec![false; ntypes];
@@ -86,11 +75,8 @@ pub(crate) fn compact(s: &Snapshot) -> Snapshot {
         rels.dst = base.rels.dst.clone();
         rels.types = base.rels.types.clone();
     } else {
-        let (mut src, mut dst, mut types) = (
-            (*base.rels.src).clone(),
-            (*base.rels.dst).clone(),
-            (*base.rels.types).clone(),
-        );
+        let (mut src, mut dst, mut types) =
+            ((*base.rels.src).clone(), (*base.rels.dst).clone(), (*base.rels.types).clone());
         for &(a, b, t) in delta.rels.iter() {
             src.push(a);
             dst.push(b);
@@ -110,22 +96,9 @@ pub(crate) fn compact(s: &Snapshot) -> Snapshot {
     rels.inc = base.rels.inc.clone();
     rels.build_csrs(ntypes, Some(&touched));
     let deleted_rels: Vec<u64> = delta.deleted_rels.iter().copied().collect();
-    rels.properties = fold_columns(
-        &base.rels.properties,
-        nkeys,
-        &delta.rel_props,
-        &deleted_rels,
-    );
+    rels.properties = fold_columns(&base.rels.properties, nkeys, &delta.rel_props, &deleted_rels);
 
-    Snapshot::from_base(
-        s.seq,
-        s.catalog.clone(),
-        Base {
-            nodes,
-            rels,
-            type_degrees: OnceLock::new(),
-        },
-    )
+    Snapshot::from_base(s.seq, s.catalog.clone(), Base { nodes, rels, type_degrees: OnceLock::new() })
 }
 
 /// New columns for keys `0..nkeys`: each chunk touched by an override or by a
@@ -159,9 +132,7 @@ fn fold_columns(
             let mut col = (*old).clone();
             for (c, cells) in dirty {
                 // Deletions were pushed after overrides, so they win.
-                let mut values = col
-                    .chunk(c)
-                    .map_or_else(|| vec![Value::Null; CHUNK_ROWS], Chunk::to_values);
+                let mut values = col.chunk(c).map_or_else(|| vec![Value::Null; CHUNK_ROWS], Chunk::to_values);
                 for (i, v) in cells {
                     values[i] = v;
                 }

@@ -38,11 +38,7 @@ impl Csr {
             rel_ids[*slot as usize] = rels[i];
             *slot += 1;
         }
-        Csr {
-            offsets,
-            neighbours,
-            rels: rel_ids,
-        }
+        Csr { offsets, neighbours, rels: rel_ids }
     }
 
     fn span(&self, node: NodeId) -> (usize, usize) {

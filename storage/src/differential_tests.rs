@@ -91,11 +91,7 @@ fn check(s: &Snapshot, m: &Model) {
         .nodes
         .iter()
         .map(|(&id, n)| {
-            let props = n
-                .props
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            let props = n.props.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             (id, (n.labels.iter().cloned().collect(), props, None))
         })
         .collect();
@@ -104,62 +100,28 @@ fn check(s: &Snapshot, m: &Model) {
         .rels
         .iter()
         .map(|(&id, r)| {
-            (
-                id,
-                (
-                    r.src,
-                    r.dst,
-                    r.t.clone(),
-                    r.props
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                ),
-            )
+            (id, (r.src, r.dst, r.t.clone(), r.props.iter().map(|(k, v)| (k.clone(), v.clone())).collect()))
         })
         .collect();
     assert_eq!(d.rels, want_rels);
     for (label, ids) in &d.label_scans {
-        let want: Vec<u64> = m
-            .nodes
-            .iter()
-            .filter(|(_, n)| n.labels.contains(label))
-            .map(|(&id, _)| id)
-            .collect();
+        let want: Vec<u64> = m.nodes.iter().filter(|(_, n)| n.labels.contains(label)).map(|(&id, _)| id).collect();
         assert_eq!(ids, &want, "label scan {label}");
-        assert_eq!(
-            d.label_counts.get(label).copied().unwrap_or(0),
-            want.len() as u64,
-            "label count {label}"
-        );
+        assert_eq!(d.label_counts.get(label).copied().unwrap_or(0), want.len() as u64, "label count {label}");
         // A sub-range scan agrees with the full one.
         let (lo, hi) = (m.next_node / 3, m.next_node * 2 / 3 + 1);
         let mut part = Vec::new();
         s.scan_nodes(lo..hi, s.label_id(label), &mut part);
-        let want_part: Vec<u64> = want
-            .iter()
-            .copied()
-            .filter(|&id| id >= lo && id < hi)
-            .collect();
+        let want_part: Vec<u64> = want.iter().copied().filter(|&id| id >= lo && id < hi).collect();
         assert_eq!(part, want_part);
     }
     for (key, (node_col, rel_col)) in &d.columns {
         for (id, v) in node_col.iter().enumerate() {
-            let want = m
-                .nodes
-                .get(&(id as u64))
-                .and_then(|n| n.props.get(key))
-                .cloned()
-                .unwrap_or(Value::Null);
+            let want = m.nodes.get(&(id as u64)).and_then(|n| n.props.get(key)).cloned().unwrap_or(Value::Null);
             assert_eq!(v, &want, "node {id} column {key}");
         }
         for (id, v) in rel_col.iter().enumerate() {
-            let want = m
-                .rels
-                .get(&(id as u64))
-                .and_then(|r| r.props.get(key))
-                .cloned()
-                .unwrap_or(Value::Null);
+            let want = m.rels.get(&(id as u64)).and_then(|r| r.props.get(key)).cloned().unwrap_or(Value::Null);
             assert_eq!(v, &want, "rel {id} column {key}");
         }
     }
@@ -167,23 +129,11 @@ fn check(s: &Snapshot, m: &Model) {
     let mut want_adj: BTreeMap<(u64, u8, String), Vec<(u64, u64)>> = BTreeMap::new();
     for (&r, rel) in &m.rels {
         for t in [rel.t.clone(), String::new()] {
-            want_adj
-                .entry((rel.src, 0, t.clone()))
-                .or_default()
-                .push((r, rel.dst));
-            want_adj
-                .entry((rel.dst, 1, t.clone()))
-                .or_default()
-                .push((r, rel.src));
-            want_adj
-                .entry((rel.src, 2, t.clone()))
-                .or_default()
-                .push((r, rel.dst));
+            want_adj.entry((rel.src, 0, t.clone())).or_default().push((r, rel.dst));
+            want_adj.entry((rel.dst, 1, t.clone())).or_default().push((r, rel.src));
+            want_adj.entry((rel.src, 2, t.clone())).or_default().push((r, rel.dst));
             if rel.src != rel.dst {
-                want_adj
-                    .entry((rel.dst, 2, t))
-                    .or_default()
-                    .push((r, rel.src));
+                want_adj.entry((rel.dst, 2, t)).or_default().push((r, rel.src));
             }
         }
     }
@@ -196,11 +146,7 @@ fn check(s: &Snapshot, m: &Model) {
         *type_counts.entry(r.t.clone()).or_default() += 1;
     }
     for (t, c) in &d.type_counts {
-        assert_eq!(
-            *c,
-            type_counts.get(t).copied().unwrap_or(0),
-            "type count {t}"
-        );
+        assert_eq!(*c, type_counts.get(t).copied().unwrap_or(0), "type count {t}");
     }
 }
 
@@ -209,21 +155,12 @@ fn random_op(rng: &mut XorShift, txn: &mut WriteTxn, m: &mut Model) {
     let pick_rel = |rng: &mut XorShift, m: &Model| rng.below(m.next_rel + 1);
     match rng.below(100) {
         0..=14 => {
-            let labels: Vec<String> = LABELS
-                .iter()
-                .filter(|_| rng.chance(40))
-                .map(|l| l.to_string())
-                .collect();
+            let labels: Vec<String> = LABELS.iter().filter(|_| rng.chance(40)).map(|l| l.to_string()).collect();
             let props: Vec<(String, Value)> = random_props(rng, 50);
-            let id = txn
-                .create_node(&labels, props.clone())
-                .expect("create node");
+            let id = txn.create_node(&labels, props.clone()).expect("create node");
             assert_eq!(id, m.next_node);
             m.next_node += 1;
-            let mut n = MNode {
-                labels: labels.into_iter().collect(),
-                ..Default::default()
-            };
+            let mut n = MNode { labels: labels.into_iter().collect(), ..Default::default() };
             for (k, v) in props {
                 if v.is_null() {
                     n.props.remove(&k);
@@ -244,15 +181,7 @@ fn random_op(rng: &mut XorShift, txn: &mut WriteTxn, m: &mut Model) {
                 assert_eq!(id, m.next_rel);
                 m.next_rel += 1;
                 let props = props.into_iter().filter(|(_, v)| !v.is_null()).collect();
-                m.rels.insert(
-                    id,
-                    MRel {
-                        src: a,
-                        dst: b,
-                        t: t.to_string(),
-                        props,
-                    },
-                );
+                m.rels.insert(id, MRel { src: a, dst: b, t: t.to_string(), props });
             } else {
                 assert_eq!(res.map_err(|e| e.class), Err(ErrorClass::EntityNotFound));
             }
@@ -295,18 +224,10 @@ fn random_op(rng: &mut XorShift, txn: &mut WriteTxn, m: &mut Model) {
             let id = pick_node(rng, m);
             let l = LABELS[rng.below(3) as usize];
             let add = rng.chance(50);
-            let res = if add {
-                txn.add_label(id, l)
-            } else {
-                txn.remove_label(id, l)
-            };
+            let res = if add { txn.add_label(id, l) } else { txn.remove_label(id, l) };
             match m.nodes.get_mut(&id) {
                 Some(n) => {
-                    let changed = if add {
-                        n.labels.insert(l.to_string())
-                    } else {
-                        n.labels.remove(l)
-                    };
+                    let changed = if add { n.labels.insert(l.to_string()) } else { n.labels.remove(l) };
                     assert_eq!(res.expect("label"), changed);
                 }
                 None => assert!(res.is_err()),
@@ -316,12 +237,8 @@ fn random_op(rng: &mut XorShift, txn: &mut WriteTxn, m: &mut Model) {
             let id = pick_node(rng, m);
             let detach = rng.chance(50);
             let res = txn.delete_node(id, detach);
-            let attached: Vec<u64> = m
-                .rels
-                .iter()
-                .filter(|(_, r)| r.src == id || r.dst == id)
-                .map(|(&r, _)| r)
-                .collect();
+            let attached: Vec<u64> =
+                m.rels.iter().filter(|(_, r)| r.src == id || r.dst == id).map(|(&r, _)| r).collect();
             if !m.nodes.contains_key(&id) {
                 res.expect("no-op delete");
             } else if !attached.is_empty() && !detach {
@@ -369,11 +286,7 @@ fn run(seed: u64, graph: Graph, mut committed: Model, rounds: usize) {
             }
         }
         // The old snapshot is untouched by whatever happened.
-        assert_eq!(
-            dump(&before),
-            before_dump,
-            "seed {seed} round {round}: snapshot changed"
-        );
+        assert_eq!(dump(&before), before_dump, "seed {seed} round {round}: snapshot changed");
         let now = graph.snapshot();
         check(&now, &committed);
         if rng.chance(10) {
@@ -389,32 +302,19 @@ fn run(seed: u64, graph: Graph, mut committed: Model, rounds: usize) {
 #[test]
 fn random_ops_on_empty_graph_agree_with_model() {
     for seed in 1..=6u64 {
-        let config = GraphConfig {
-            compact_threshold: if seed % 2 == 0 { 40 } else { u64::MAX },
-        };
-        run(
-            seed.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-            Graph::with_config(config),
-            Model::default(),
-            40,
-        );
+        let config = GraphConfig { compact_threshold: if seed % 2 == 0 { 40 } else { u64::MAX } };
+        run(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), Graph::with_config(config), Model::default(), 40);
     }
 }
 
 #[test]
 fn random_ops_on_built_graph_spanning_chunks_agree_with_model() {
     let mut rng = XorShift(0xDEAD_BEEF);
-    let mut b = GraphBuilder::new().with_config(GraphConfig {
-        compact_threshold: 60,
-    });
+    let mut b = GraphBuilder::new().with_config(GraphConfig { compact_threshold: 60 });
     let mut m = Model::default();
     let n = 2 * crate::CHUNK_ROWS as u64 + 100;
     for id in 0..n {
-        let labels: Vec<String> = LABELS
-            .iter()
-            .filter(|_| rng.chance(30))
-            .map(|l| l.to_string())
-            .collect();
+        let labels: Vec<String> = LABELS.iter().filter(|_| rng.chance(30)).map(|l| l.to_string()).collect();
         // Key "a" is integers in the first chunk, strings in the second, mixed in the third.
         let mut props = Vec::new();
         if rng.chance(70) {
@@ -427,42 +327,21 @@ fn random_ops_on_built_graph_spanning_chunks_agree_with_model() {
             props.push(("a".to_string(), v));
         }
         assert_eq!(b.add_node(&labels, props.clone()).expect("node"), id);
-        m.nodes.insert(
-            id,
-            MNode {
-                labels: labels.into_iter().collect(),
-                props: props.into_iter().collect(),
-            },
-        );
+        m.nodes.insert(id, MNode { labels: labels.into_iter().collect(), props: props.into_iter().collect() });
     }
     m.next_node = n;
     // Sparse random edges, plus a self-loop.
     for _ in 0..300 {
         let (s, d) = (rng.below(n), rng.below(n));
         let t = TYPES[rng.below(2) as usize];
-        let id = b
-            .add_relationship(s, d, t, vec![("b".into(), Value::Integer(s as i64))])
-            .expect("rel");
+        let id = b.add_relationship(s, d, t, vec![("b".into(), Value::Integer(s as i64))]).expect("rel");
         m.rels.insert(
             id,
-            MRel {
-                src: s,
-                dst: d,
-                t: t.into(),
-                props: [("b".to_string(), Value::Integer(s as i64))].into(),
-            },
+            MRel { src: s, dst: d, t: t.into(), props: [("b".to_string(), Value::Integer(s as i64))].into() },
         );
     }
     let id = b.add_relationship(5, 5, "SELF", vec![]).expect("self loop");
-    m.rels.insert(
-        id,
-        MRel {
-            src: 5,
-            dst: 5,
-            t: "SELF".into(),
-            props: BTreeMap::new(),
-        },
-    );
+    m.rels.insert(id, MRel { src: 5, dst: 5, t: "SELF".into(), props: BTreeMap::new() });
     m.next_rel = id + 1;
     let g = b.finish();
     check(&g.snapshot(), &m);

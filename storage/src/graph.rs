@@ -18,9 +18,7 @@ pub struct GraphConfig {
 
 impl Default for GraphConfig {
     fn default() -> Self {
-        GraphConfig {
-            compact_threshold: 64 * 1024,
-        }
+        GraphConfig { compact_threshold: 64 * 1024 }
     }
 }
 
@@ -46,19 +44,12 @@ impl Default for Graph {
 
 impl std::fmt::Debug for Graph {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Graph")
-            .field("seq", &self.snapshot().seq())
-            .finish()
+        f.debug_struct("Graph").field("seq", &self.snapshot().seq()).finish()
     }
 }
 
 fn lock_error() -> Error {
-    Error::new(
-        ErrorClass::TransactionError,
-        "WriterLockPoisoned",
-        Phase::Runtime,
-        "the writer lock is poisoned",
-    )
+    Error::new(ErrorClass::TransactionError, "WriterLockPoisoned", Phase::Runtime, "the writer lock is poisoned")
 }
 
 impl Graph {
@@ -90,11 +81,7 @@ impl Graph {
 
     /// The current committed version; it never changes under the holder.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.inner
-            .current
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.inner.current.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Sequence number of the last commit.
@@ -108,11 +95,7 @@ impl Graph {
             if !wait {
                 return Ok(false);
             }
-            busy = self
-                .inner
-                .writer_free
-                .wait(busy)
-                .map_err(|_| lock_error())?;
+            busy = self.inner.writer_free.wait(busy).map_err(|_| lock_error())?;
         }
         *busy = true;
         Ok(true)
@@ -157,11 +140,7 @@ impl Graph {
             next = compact(&next);
         }
         let seq = next.seq;
-        *self
-            .inner
-            .current
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+        *self.inner.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
         Ok(seq)
     }
 
@@ -181,11 +160,7 @@ impl Graph {
         let current = self.snapshot();
         if !current.delta.is_empty() {
             let next = compact(&current);
-            *self
-                .inner
-                .current
-                .write()
-                .unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+            *self.inner.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
         }
         self.release_writer();
         Ok(())
@@ -208,9 +183,7 @@ mod tests {
         let g = Graph::new();
         assert_eq!(g.seq(), 0);
         let mut t = g.begin_write().unwrap();
-        let a = t
-            .create_node(&s(&["P"]), vec![("name".into(), "a".into())])
-            .unwrap();
+        let a = t.create_node(&s(&["P"]), vec![("name".into(), "a".into())]).unwrap();
         assert_eq!(t.commit().unwrap(), 1);
         let old = g.snapshot();
         let before = dump(&old);
@@ -236,27 +209,16 @@ mod tests {
     fn own_writes_are_visible_only_in_the_txn_view() {
         let g = Graph::new();
         let mut t = g.begin_write().unwrap();
-        let a = t
-            .create_node(&s(&["P"]), vec![("x".into(), Value::Integer(1))])
-            .unwrap();
+        let a = t.create_node(&s(&["P"]), vec![("x".into(), Value::Integer(1))]).unwrap();
         let view = t.view();
         assert!(view.node_exists(a));
-        assert_eq!(
-            view.node_property(a, view.key_id("x").unwrap()),
-            Value::Integer(1)
-        );
+        assert_eq!(view.node_property(a, view.key_id("x").unwrap()), Value::Integer(1));
         assert!(!g.snapshot().node_exists(a));
         assert_eq!(g.snapshot().label_id("P"), None);
         // A view taken earlier does not see later writes of the same txn.
         t.set_node_property(a, "x", Value::Integer(2)).unwrap();
-        assert_eq!(
-            view.node_property(a, view.key_id("x").unwrap()),
-            Value::Integer(1)
-        );
-        assert_eq!(
-            t.view().node_property(a, view.key_id("x").unwrap()),
-            Value::Integer(2)
-        );
+        assert_eq!(view.node_property(a, view.key_id("x").unwrap()), Value::Integer(1));
+        assert_eq!(t.view().node_property(a, view.key_id("x").unwrap()), Value::Integer(2));
         assert_eq!(t.changes().len(), 2);
     }
 
@@ -319,11 +281,7 @@ mod tests {
         assert_eq!(v.degree(b, Direction::Both, &[]), 0);
         assert_eq!(t.changes().len(), 2);
         t.commit().unwrap();
-        let e = g
-            .begin_write()
-            .unwrap()
-            .create_relationship(a, b, "R", vec![])
-            .unwrap_err();
+        let e = g.begin_write().unwrap().create_relationship(a, b, "R", vec![]).unwrap_err();
         assert_eq!(e.class, crate::ErrorClass::EntityNotFound);
     }
 
@@ -333,20 +291,12 @@ mod tests {
         let mut t = g.begin_write().unwrap();
         let a = t.create_node(&[], vec![]).unwrap();
         let map = Value::Map(Default::default());
-        for bad in [
-            map.clone(),
-            Value::List(vec![map]),
-            Value::List(vec![Value::List(vec![])]),
-        ] {
+        for bad in [map.clone(), Value::List(vec![map]), Value::List(vec![Value::List(vec![])])] {
             let e = t.set_node_property(a, "p", bad.clone()).unwrap_err();
-            assert_eq!(
-                (e.class, e.detail),
-                (crate::ErrorClass::TypeError, "InvalidPropertyType")
-            );
+            assert_eq!((e.class, e.detail), (crate::ErrorClass::TypeError, "InvalidPropertyType"));
             assert!(t.create_node(&[], vec![("p".into(), bad)]).is_err());
         }
-        t.set_node_property(a, "p", Value::from(vec![1i64, 2]))
-            .unwrap();
+        t.set_node_property(a, "p", Value::from(vec![1i64, 2])).unwrap();
         assert_eq!(t.view().node_properties(a).len(), 1);
         t.set_node_property(a, "p", Value::Null).unwrap();
         assert!(t.view().node_properties(a).is_empty());
@@ -356,13 +306,9 @@ mod tests {
     fn apply_replays_a_change_set() {
         let g = Graph::new();
         let mut t = g.begin_write().unwrap();
-        let a = t
-            .create_node_with_external_id(Some("v1"), &s(&["A", "B"]), vec![("k".into(), 1.into())])
-            .unwrap();
+        let a = t.create_node_with_external_id(Some("v1"), &s(&["A", "B"]), vec![("k".into(), 1.into())]).unwrap();
         let b = t.create_node(&s(&["A"]), vec![]).unwrap();
-        let r = t
-            .create_relationship(a, b, "R", vec![("w".into(), 0.5.into())])
-            .unwrap();
+        let r = t.create_relationship(a, b, "R", vec![("w".into(), 0.5.into())]).unwrap();
         t.set_rel_property(r, "w", 1.5.into()).unwrap();
         t.add_label(b, "C").unwrap();
         t.remove_label(a, "B").unwrap();
@@ -391,10 +337,7 @@ mod tests {
         for i in 0..50i64 {
             let labels = if i % 3 == 0 { s(&["A"]) } else { s(&["B"]) };
             let ext = format!("n{i}");
-            ids.push(
-                t.create_node_with_external_id(Some(&ext), &labels, vec![("i".into(), i.into())])
-                    .unwrap(),
-            );
+            ids.push(t.create_node_with_external_id(Some(&ext), &labels, vec![("i".into(), i.into())]).unwrap());
         }
         for w in ids.windows(2) {
             t.create_relationship(
@@ -421,9 +364,7 @@ mod tests {
         t.set_node_property(ids[2], "i", "two".into()).unwrap();
         t.set_node_property(ids[4], "i", Value::Null).unwrap();
         t.set_rel_property(5, "w", Value::Null).unwrap();
-        let n = t
-            .create_node_with_external_id(Some("n10"), &s(&["C"]), vec![])
-            .unwrap();
+        let n = t.create_node_with_external_id(Some("n10"), &s(&["C"]), vec![]).unwrap();
         t.create_relationship(n, ids[3], "E", vec![]).unwrap();
         t.commit().unwrap();
         let snap = g.snapshot();
@@ -439,9 +380,7 @@ mod tests {
 
     #[test]
     fn commit_compacts_past_the_threshold() {
-        let g = Graph::with_config(GraphConfig {
-            compact_threshold: 10,
-        });
+        let g = Graph::with_config(GraphConfig { compact_threshold: 10 });
         let mut t = g.begin_write().unwrap();
         for _ in 0..5 {
             t.create_node(&[], vec![]).unwrap();

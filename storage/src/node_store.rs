@@ -52,9 +52,7 @@ impl NodeStore {
 
     /// Base labels of `id`, ascending.
     pub fn labels_of(&self, id: NodeId) -> Vec<LabelId> {
-        (0..self.labels.len() as LabelId)
-            .filter(|&l| self.has_label(id, l))
-            .collect()
+        (0..self.labels.len() as LabelId).filter(|&l| self.has_label(id, l)).collect()
     }
 
     /// The column of `key`, if any base node has it.

@@ -212,10 +212,7 @@ impl PropertyColumn {
 
 /// Chunk index and row within the chunk of `row`.
 pub(crate) fn split(row: u64) -> (usize, usize) {
-    (
-        (row / CHUNK_ROWS as u64) as usize,
-        (row % CHUNK_ROWS as u64) as usize,
-    )
+    ((row / CHUNK_ROWS as u64) as usize, (row % CHUNK_ROWS as u64) as usize)
 }
 
 /// A batch of property values gathered for a batch of ids.
@@ -342,9 +339,7 @@ pub(crate) fn gather(
                     Cell::Base => {
                         let (c, j) = split(r);
                         match column.chunk(c) {
-                            Some(Chunk::$variant(a)) if j < a.len() && a.is_valid(j) => {
-                                b.append_value(a.value(j))
-                            }
+                            Some(Chunk::$variant(a)) if j < a.len() && a.is_valid(j) => b.append_value(a.value(j)),
                             _ => b.append_null(),
                         }
                     }
@@ -367,9 +362,7 @@ pub(crate) fn gather(
                     Cell::Base => {
                         let (c, j) = split(r);
                         match column.chunk(c) {
-                            Some(Chunk::Str(a)) if j < a.len() && a.is_valid(j) => {
-                                b.append_value(a.value(j))
-                            }
+                            Some(Chunk::Str(a)) if j < a.len() && a.is_valid(j) => b.append_value(a.value(j)),
                             _ => b.append_null(),
                         }
                     }
@@ -401,34 +394,13 @@ mod tests {
 
     #[test]
     fn chunk_kinds() {
-        assert!(matches!(
-            Chunk::from_values(vec![Value::Null; 10]),
-            Chunk::Null
-        ));
-        assert!(matches!(
-            Chunk::from_values(vec![Value::Integer(1), Value::Null]),
-            Chunk::Int(_)
-        ));
-        assert!(matches!(
-            Chunk::from_values(vec![Value::Float(1.0)]),
-            Chunk::Float(_)
-        ));
-        assert!(matches!(
-            Chunk::from_values(vec![Value::from("x"), Value::Null]),
-            Chunk::Str(_)
-        ));
-        assert!(matches!(
-            Chunk::from_values(vec![Value::Boolean(true)]),
-            Chunk::Bool(_)
-        ));
-        assert!(matches!(
-            Chunk::from_values(vec![Value::Integer(1), Value::Float(1.0)]),
-            Chunk::Dynamic(_)
-        ));
-        assert!(matches!(
-            Chunk::from_values(vec![Value::from(vec![1i64])]),
-            Chunk::Dynamic(_)
-        ));
+        assert!(matches!(Chunk::from_values(vec![Value::Null; 10]), Chunk::Null));
+        assert!(matches!(Chunk::from_values(vec![Value::Integer(1), Value::Null]), Chunk::Int(_)));
+        assert!(matches!(Chunk::from_values(vec![Value::Float(1.0)]), Chunk::Float(_)));
+        assert!(matches!(Chunk::from_values(vec![Value::from("x"), Value::Null]), Chunk::Str(_)));
+        assert!(matches!(Chunk::from_values(vec![Value::Boolean(true)]), Chunk::Bool(_)));
+        assert!(matches!(Chunk::from_values(vec![Value::Integer(1), Value::Float(1.0)]), Chunk::Dynamic(_)));
+        assert!(matches!(Chunk::from_values(vec![Value::from(vec![1i64])]), Chunk::Dynamic(_)));
         let c = Chunk::from_values(vec![Value::Integer(4), Value::Null]);
         assert_eq!(c.get(0), Value::Integer(4));
         assert_eq!(c.get(1), Value::Null);
@@ -468,33 +440,19 @@ mod tests {
         let a = PropertyArray::Typed(a);
         assert_eq!(
             a.to_values(),
-            vec![
-                Value::Integer(1),
-                Value::Null,
-                Value::Integer(5000),
-                Value::Integer(2),
-                Value::Null
-            ]
+            vec![Value::Integer(1), Value::Null, Value::Integer(5000), Value::Integer(2), Value::Null]
         );
     }
 
     #[test]
     fn gather_mixed_types_falls_back_to_values() {
         // Chunk 0 ints, chunk 1 strings: one batch touching both is mixed.
-        let col = PropertyColumn::from_sparse(vec![
-            (0, Value::Integer(1)),
-            (CHUNK_ROWS as u64, Value::from("s")),
-        ]);
+        let col = PropertyColumn::from_sparse(vec![(0, Value::Integer(1)), (CHUNK_ROWS as u64, Value::from("s"))]);
         let out = gather(Some(&col), &[0, CHUNK_ROWS as u64], None, None);
         assert!(matches!(out, PropertyArray::Values(_)));
         assert_eq!(out.to_values(), vec![Value::Integer(1), Value::from("s")]);
         // Touching only the string chunk is typed.
-        let out = gather(
-            Some(&col),
-            &[CHUNK_ROWS as u64, CHUNK_ROWS as u64 + 1],
-            None,
-            None,
-        );
+        let out = gather(Some(&col), &[CHUNK_ROWS as u64, CHUNK_ROWS as u64 + 1], None, None);
         assert!(matches!(&out, PropertyArray::Typed(a) if a.data_type() == &DataType::Utf8));
         // No column at all: all null.
         let out = gather(None, &[1, 2], None, None);
@@ -503,26 +461,15 @@ mod tests {
 
     #[test]
     fn gather_merges_overrides_and_hidden_rows() {
-        let col = PropertyColumn::from_sparse(vec![
-            (0, Value::Float(0.5)),
-            (1, Value::Float(1.5)),
-            (2, Value::Float(2.5)),
-        ]);
+        let col =
+            PropertyColumn::from_sparse(vec![(0, Value::Float(0.5)), (1, Value::Float(1.5)), (2, Value::Float(2.5))]);
         let mut over: imbl::HashMap<u64, Value> = imbl::HashMap::new();
         over.insert(1, Value::Null);
         over.insert(3, Value::Float(3.5));
         let hide = |r: u64| r == 2;
         let out = gather(Some(&col), &[0, 1, 2, 3], Some(&over), Some(&hide));
         assert!(matches!(&out, PropertyArray::Typed(a) if a.data_type() == &DataType::Float64));
-        assert_eq!(
-            out.to_values(),
-            vec![
-                Value::Float(0.5),
-                Value::Null,
-                Value::Null,
-                Value::Float(3.5)
-            ]
-        );
+        assert_eq!(out.to_values(), vec![Value::Float(0.5), Value::Null, Value::Null, Value::Float(3.5)]);
         // An override of another type makes the batch mixed.
         over.insert(3, Value::Integer(3));
         let out = gather(Some(&col), &[0, 3], Some(&over), None);

@@ -91,8 +91,7 @@ impl RelStore {
                 }
                 let s: Vec<NodeId> = rels.iter().map(|&r| src[r as usize]).collect();
                 let d: Vec<NodeId> = rels.iter().map(|&r| dst[r as usize]).collect();
-                let (o, i) =
-                    rayon::join(|| Csr::build(&s, &d, &rels), || Csr::build(&d, &s, &rels));
+                let (o, i) = rayon::join(|| Csr::build(&s, &d, &rels), || Csr::build(&d, &s, &rels));
                 Some((Arc::new(o), Arc::new(i)))
             })
             .collect();

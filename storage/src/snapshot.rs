@@ -179,11 +179,7 @@ impl Snapshot {
         }
         match Delta::prop(&self.delta.node_props, key, id) {
             Some(v) => v.clone(),
-            None => self
-                .base
-                .nodes
-                .column(key)
-                .map_or(Value::Null, |c| c.get(id)),
+            None => self.base.nodes.column(key).map_or(Value::Null, |c| c.get(id)),
         }
     }
 
@@ -210,8 +206,7 @@ impl Snapshot {
             self.base.nodes.column(key),
             ids,
             self.delta.node_props.get(&key),
-            self.any_node_deleted()
-                .then_some(&hidden as &dyn Fn(u64) -> bool),
+            self.any_node_deleted().then_some(&hidden as &dyn Fn(u64) -> bool),
         )
     }
 
@@ -231,11 +226,7 @@ impl Snapshot {
         if !self.node_exists(id) {
             return None;
         }
-        self.delta
-            .external_of
-            .get(&id)
-            .or_else(|| self.base.nodes.external_of.get(&id))
-            .map(|s| &**s)
+        self.delta.external_of.get(&id).or_else(|| self.base.nodes.external_of.get(&id)).map(|s| &**s)
     }
 
     /// Node `id` as a `Value::Node` with labels and properties (Null when missing).
@@ -243,21 +234,10 @@ impl Snapshot {
         if !self.node_exists(id) {
             return Value::Null;
         }
-        let labels = self
-            .node_labels(id)
-            .into_iter()
-            .map(|l| self.label_name(l).to_string())
-            .collect();
-        let properties: BTreeMap<String, Value> = self
-            .node_properties(id)
-            .into_iter()
-            .map(|(k, v)| (self.key_name(k).to_string(), v))
-            .collect();
-        Value::Node(Box::new(Node {
-            id,
-            labels,
-            properties,
-        }))
+        let labels = self.node_labels(id).into_iter().map(|l| self.label_name(l).to_string()).collect();
+        let properties: BTreeMap<String, Value> =
+            self.node_properties(id).into_iter().map(|(k, v)| (self.key_name(k).to_string(), v)).collect();
+        Value::Node(Box::new(Node { id, labels, properties }))
     }
 
     // ---- relationships -----------------------------------------------------
@@ -316,11 +296,7 @@ impl Snapshot {
         }
         match Delta::prop(&self.delta.rel_props, key, id) {
             Some(v) => v.clone(),
-            None => self
-                .base
-                .rels
-                .column(key)
-                .map_or(Value::Null, |c| c.get(id)),
+            None => self.base.rels.column(key).map_or(Value::Null, |c| c.get(id)),
         }
     }
 
@@ -346,8 +322,7 @@ impl Snapshot {
             self.base.rels.column(key),
             ids,
             self.delta.rel_props.get(&key),
-            self.any_rel_deleted()
-                .then_some(&hidden as &dyn Fn(u64) -> bool),
+            self.any_rel_deleted().then_some(&hidden as &dyn Fn(u64) -> bool),
         )
     }
 
@@ -356,11 +331,8 @@ impl Snapshot {
         let Some((start, end, t)) = self.rel_endpoints(id) else {
             return Value::Null;
         };
-        let properties: BTreeMap<String, Value> = self
-            .rel_properties(id)
-            .into_iter()
-            .map(|(k, v)| (self.key_name(k).to_string(), v))
-            .collect();
+        let properties: BTreeMap<String, Value> =
+            self.rel_properties(id).into_iter().map(|(k, v)| (self.key_name(k).to_string(), v)).collect();
         Value::Relationship(Box::new(Relationship {
             id,
             start,
@@ -373,13 +345,7 @@ impl Snapshot {
     /// Appends `(relationship, neighbour)` for every live relationship of
     /// `node` in `dir` whose type is in `types` (empty = all). Base entries come
     /// first (by type, then rel id), then delta entries in creation order.
-    pub fn expand(
-        &self,
-        node: NodeId,
-        dir: Direction,
-        types: &[TypeId],
-        out: &mut Vec<(RelId, NodeId)>,
-    ) {
+    pub fn expand(&self, node: NodeId, dir: Direction, types: &[TypeId], out: &mut Vec<(RelId, NodeId)>) {
         self.visit(node, dir, types, |r, n| out.push((r, n)));
     }
 
@@ -393,11 +359,7 @@ impl Snapshot {
             let rels = &self.base.rels;
             let mut n = 0;
             for t in self.type_list(types) {
-                let csr = if dir == Direction::Outgoing {
-                    rels.out(t)
-                } else {
-                    rels.inc(t)
-                };
+                let csr = if dir == Direction::Outgoing { rels.out(t) } else { rels.inc(t) };
                 n += csr.map_or(0, |c| c.degree(node));
             }
             if let Some(list) = self.delta.adjacency.get(&node) {
@@ -416,21 +378,11 @@ impl Snapshot {
 
     /// The base types to visit: `types`, or every base type when empty (no allocation).
     fn type_list<'a>(&self, types: &'a [TypeId]) -> impl Iterator<Item = TypeId> + 'a {
-        let all = if types.is_empty() {
-            self.base.rels.out.len() as TypeId
-        } else {
-            0
-        };
+        let all = if types.is_empty() { self.base.rels.out.len() as TypeId } else { 0 };
         types.iter().copied().chain(0..all)
     }
 
-    fn visit(
-        &self,
-        node: NodeId,
-        dir: Direction,
-        types: &[TypeId],
-        mut f: impl FnMut(RelId, NodeId),
-    ) {
+    fn visit(&self, node: NodeId, dir: Direction, types: &[TypeId], mut f: impl FnMut(RelId, NodeId)) {
         if !self.node_exists(node) {
             return;
         }

@@ -72,12 +72,7 @@ fn compute(s: &Snapshot) -> Statistics {
     let mut sources = vec![0i64; ntypes];
     let mut targets = vec![0i64; ntypes];
     let degrees = base.type_degrees.get_or_init(|| {
-        base.rels
-            .out
-            .iter()
-            .zip(&base.rels.inc)
-            .map(|(o, i)| (o.distinct_nodes(), i.distinct_nodes()))
-            .collect()
+        base.rels.out.iter().zip(&base.rels.inc).map(|(o, i)| (o.distinct_nodes(), i.distinct_nodes())).collect()
     });
     for t in 0..ntypes.min(base.rels.out.len()) {
         counts[t] = base.rels.out[t].len() as i64;
@@ -110,14 +105,9 @@ fn compute(s: &Snapshot) -> Statistics {
         }
     }
 
-    let mut st = Statistics {
-        node_count: s.live_nodes,
-        rel_count: s.live_rels,
-        ..Default::default()
-    };
+    let mut st = Statistics { node_count: s.live_nodes, rel_count: s.live_rels, ..Default::default() };
     for (l, &c) in labels.iter().enumerate() {
-        st.label_counts
-            .insert(s.catalog.labels.name(l as u32).to_string(), c.max(0) as u64);
+        st.label_counts.insert(s.catalog.labels.name(l as u32).to_string(), c.max(0) as u64);
     }
     for t in 0..ntypes {
         let name = s.catalog.types.name(t as u32).to_string();

@@ -29,39 +29,22 @@ pub(crate) struct Dump {
 
 pub(crate) fn dump(s: &Snapshot) -> Dump {
     let names = |props: Vec<(u32, Value)>| -> Vec<(String, Value)> {
-        props
-            .into_iter()
-            .map(|(k, v)| (s.key_name(k).to_string(), v))
-            .collect()
+        props.into_iter().map(|(k, v)| (s.key_name(k).to_string(), v)).collect()
     };
     let mut live = Vec::new();
     s.scan_nodes(0..u64::MAX, None, &mut live);
     let mut nodes = BTreeMap::new();
     for &id in &live {
-        let mut labels: Vec<String> = s
-            .node_labels(id)
-            .into_iter()
-            .map(|l| s.label_name(l).to_string())
-            .collect();
+        let mut labels: Vec<String> = s.node_labels(id).into_iter().map(|l| s.label_name(l).to_string()).collect();
         labels.sort();
-        nodes.insert(
-            id,
-            (
-                labels,
-                names(s.node_properties(id)),
-                s.external_id(id).map(str::to_string),
-            ),
-        );
+        nodes.insert(id, (labels, names(s.node_properties(id)), s.external_id(id).map(str::to_string)));
     }
     let mut live_rels = Vec::new();
     s.scan_rels(0..u64::MAX, &mut live_rels);
     let mut rels = BTreeMap::new();
     for &r in &live_rels {
         if let Some((a, b, t)) = s.rel_endpoints(r) {
-            rels.insert(
-                r,
-                (a, b, s.type_name(t).to_string(), names(s.rel_properties(r))),
-            );
+            rels.insert(r, (a, b, s.type_name(t).to_string(), names(s.rel_properties(r))));
         }
     }
     let mut label_scans = BTreeMap::new();
@@ -79,10 +62,7 @@ pub(crate) fn dump(s: &Snapshot) -> Dump {
         if let Some(k) = s.key_id(&name) {
             columns.insert(
                 name,
-                (
-                    s.node_property_column(&all_nodes, k).to_values(),
-                    s.rel_property_column(&all_rels, k).to_values(),
-                ),
+                (s.node_property_column(&all_nodes, k).to_values(), s.rel_property_column(&all_rels, k).to_values()),
             );
         }
     }
@@ -90,16 +70,9 @@ pub(crate) fn dump(s: &Snapshot) -> Dump {
     let mut type_names = s.types();
     type_names.push(String::new());
     for &id in &live {
-        for (d, dir) in [Direction::Outgoing, Direction::Incoming, Direction::Both]
-            .into_iter()
-            .enumerate()
-        {
+        for (d, dir) in [Direction::Outgoing, Direction::Incoming, Direction::Both].into_iter().enumerate() {
             for t in &type_names {
-                let types: Vec<u32> = if t.is_empty() {
-                    vec![]
-                } else {
-                    s.type_id(t).into_iter().collect()
-                };
+                let types: Vec<u32> = if t.is_empty() { vec![] } else { s.type_id(t).into_iter().collect() };
                 let mut out = Vec::new();
                 s.expand(id, dir, &types, &mut out);
                 assert_eq!(s.degree(id, dir, &types), out.len());
@@ -121,15 +94,7 @@ pub(crate) fn dump(s: &Snapshot) -> Dump {
         label_scans,
         columns,
         adjacency,
-        label_counts: st
-            .label_counts
-            .iter()
-            .map(|(k, v)| (k.clone(), *v))
-            .collect(),
-        type_counts: st
-            .type_counts
-            .iter()
-            .map(|(k, v)| (k.clone(), *v))
-            .collect(),
+        label_counts: st.label_counts.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        type_counts: st.type_counts.iter().map(|(k, v)| (k.clone(), *v)).collect(),
     }
 }

@@ -36,7 +36,12 @@ pub fn check_property_value(value: &Value) -> Result<()> {
             for item in items {
                 if matches!(
                     item,
-                    Value::Null | Value::List(_) | Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_)
+                    Value::Null
+                        | Value::List(_)
+                        | Value::Map(_)
+                        | Value::Node(_)
+                        | Value::Relationship(_)
+                        | Value::Path(_)
                 ) {
                     return bad(item);
                 }
@@ -55,12 +60,7 @@ pub fn check_property_value(value: &Value) -> Result<()> {
 }
 
 fn node_not_found(id: NodeId) -> Error {
-    Error::new(
-        ErrorClass::EntityNotFound,
-        "NodeNotFound",
-        Phase::Runtime,
-        format!("node {id} does not exist"),
-    )
+    Error::new(ErrorClass::EntityNotFound, "NodeNotFound", Phase::Runtime, format!("node {id} does not exist"))
 }
 
 fn rel_not_found(id: RelId) -> Error {
@@ -74,11 +74,7 @@ fn rel_not_found(id: RelId) -> Error {
 
 impl WriteTxn {
     pub(crate) fn new(graph: Graph, working: Arc<Snapshot>) -> WriteTxn {
-        WriteTxn {
-            graph,
-            working,
-            changes: ChangeSet::default(),
-        }
+        WriteTxn { graph, working, changes: ChangeSet::default() }
     }
 
     /// The working version including this transaction's writes (O(1)).
@@ -107,11 +103,7 @@ impl WriteTxn {
     }
 
     /// Creates a node with `labels` and `props` (nulls skipped) and returns its id.
-    pub fn create_node(
-        &mut self,
-        labels: &[String],
-        props: Vec<(String, Value)>,
-    ) -> Result<NodeId> {
+    pub fn create_node(&mut self, labels: &[String], props: Vec<(String, Value)>) -> Result<NodeId> {
         self.create_node_with_external_id(None, labels, props)
     }
 
@@ -184,38 +176,24 @@ impl WriteTxn {
         s.live_rels += 1;
         let t = s.catalog.types.intern(rel_type);
         s.delta.rels.push_back((src, dst, t));
-        s.delta
-            .adjacency
-            .entry(src)
-            .or_default()
-            .push_back(AdjEntry {
-                rel: id,
-                other: dst,
-                rel_type: t,
-                outgoing: true,
-            });
-        s.delta
-            .adjacency
-            .entry(dst)
-            .or_default()
-            .push_back(AdjEntry {
-                rel: id,
-                other: src,
-                rel_type: t,
-                outgoing: false,
-            });
+        s.delta.adjacency.entry(src).or_default().push_back(AdjEntry {
+            rel: id,
+            other: dst,
+            rel_type: t,
+            outgoing: true,
+        });
+        s.delta.adjacency.entry(dst).or_default().push_back(AdjEntry {
+            rel: id,
+            other: src,
+            rel_type: t,
+            outgoing: false,
+        });
         for (k, v) in &props {
             let key = s.catalog.keys.intern(k);
             Delta::set_prop(&mut s.delta.rel_props, key, id, v.clone());
         }
         s.delta.changes += 1 + props.len() as u64;
-        self.changes.push(Change::CreateRel {
-            id,
-            src,
-            dst,
-            rel_type: rel_type.to_string(),
-            properties: props,
-        });
+        self.changes.push(Change::CreateRel { id, src, dst, rel_type: rel_type.to_string(), properties: props });
         Ok(id)
     }
 
@@ -227,11 +205,7 @@ impl WriteTxn {
         let k = s.catalog.keys.intern(key);
         Delta::set_prop(&mut s.delta.node_props, k, id, value.clone());
         s.delta.changes += 1;
-        self.changes.push(Change::SetNodeProperty {
-            id,
-            key: key.to_string(),
-            value,
-        });
+        self.changes.push(Change::SetNodeProperty { id, key: key.to_string(), value });
         Ok(())
     }
 
@@ -245,11 +219,7 @@ impl WriteTxn {
         let k = s.catalog.keys.intern(key);
         Delta::set_prop(&mut s.delta.rel_props, k, id, value.clone());
         s.delta.changes += 1;
-        self.changes.push(Change::SetRelProperty {
-            id,
-            key: key.to_string(),
-            value,
-        });
+        self.changes.push(Change::SetRelProperty { id, key: key.to_string(), value });
         Ok(())
     }
 
@@ -265,10 +235,7 @@ impl WriteTxn {
         set.insert(pos, l);
         s.delta.node_labels.insert(id, set);
         s.delta.changes += 1;
-        self.changes.push(Change::AddLabel {
-            id,
-            label: label.to_string(),
-        });
+        self.changes.push(Change::AddLabel { id, label: label.to_string() });
         Ok(true)
     }
 
@@ -286,10 +253,7 @@ impl WriteTxn {
         let s = self.snap();
         s.delta.node_labels.insert(id, set);
         s.delta.changes += 1;
-        self.changes.push(Change::RemoveLabel {
-            id,
-            label: label.to_string(),
-        });
+        self.changes.push(Change::RemoveLabel { id, label: label.to_string() });
         Ok(true)
     }
 
@@ -306,10 +270,7 @@ impl WriteTxn {
                 ErrorClass::ConstraintVerificationFailed,
                 "DeleteConnectedNode",
                 Phase::Runtime,
-                format!(
-                    "cannot delete node {id}: it still has {} relationship(s); use DETACH DELETE",
-                    rels.len()
-                ),
+                format!("cannot delete node {id}: it still has {} relationship(s); use DETACH DELETE", rels.len()),
             ));
         }
         for (r, _) in rels {
@@ -349,41 +310,22 @@ impl WriteTxn {
             )
         };
         match change {
-            Change::CreateNode {
-                id,
-                labels,
-                properties,
-                external_id,
-            } => {
+            Change::CreateNode { id, labels, properties, external_id } => {
                 let next = self.working.node_capacity();
                 if *id != next {
                     return Err(mismatch("node", *id, next));
                 }
-                self.create_node_with_external_id(
-                    external_id.as_deref(),
-                    labels,
-                    properties.clone(),
-                )?;
+                self.create_node_with_external_id(external_id.as_deref(), labels, properties.clone())?;
             }
-            Change::CreateRel {
-                id,
-                src,
-                dst,
-                rel_type,
-                properties,
-            } => {
+            Change::CreateRel { id, src, dst, rel_type, properties } => {
                 let next = self.working.rel_capacity();
                 if *id != next {
                     return Err(mismatch("relationship", *id, next));
                 }
                 self.create_relationship(*src, *dst, rel_type, properties.clone())?;
             }
-            Change::SetNodeProperty { id, key, value } => {
-                self.set_node_property(*id, key, value.clone())?
-            }
-            Change::SetRelProperty { id, key, value } => {
-                self.set_rel_property(*id, key, value.clone())?
-            }
+            Change::SetNodeProperty { id, key, value } => self.set_node_property(*id, key, value.clone())?,
+            Change::SetRelProperty { id, key, value } => self.set_rel_property(*id, key, value.clone())?,
             Change::AddLabel { id, label } => {
                 self.add_label(*id, label)?;
             }

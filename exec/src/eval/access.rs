@@ -12,9 +12,13 @@ fn position(i: i64, len: usize) -> Option<usize> {
 pub fn index(container: &Value, index: &Value, snapshot: &Snapshot) -> Result<Value> {
     match (container, index) {
         (Value::Null, _) | (_, Value::Null) => Ok(Value::Null),
-        (Value::List(items), Value::Integer(i)) => Ok(position(*i, items.len()).map_or(Value::Null, |p| items[p].clone())),
+        (Value::List(items), Value::Integer(i)) => {
+            Ok(position(*i, items.len()).map_or(Value::Null, |p| items[p].clone()))
+        }
         (Value::Map(m), Value::String(k)) => Ok(m.get(k).cloned().unwrap_or(Value::Null)),
-        (Value::Node(n), Value::String(k)) => Ok(snapshot.key_id(k).map_or(Value::Null, |key| snapshot.node_property(n.id, key))),
+        (Value::Node(n), Value::String(k)) => {
+            Ok(snapshot.key_id(k).map_or(Value::Null, |key| snapshot.node_property(n.id, key)))
+        }
         (Value::Relationship(r), Value::String(k)) => {
             Ok(snapshot.key_id(k).map_or(Value::Null, |key| snapshot.rel_property(r.id, key)))
         }
@@ -42,9 +46,10 @@ pub fn slice(container: &Value, from: Option<&Value>, to: Option<&Value>) -> Res
             None => Ok(Some(default)),
             Some(Value::Null) => Ok(None),
             Some(Value::Integer(i)) => Ok(Some(if *i < 0 { (len + i).max(0) } else { (*i).min(len) })),
-            Some(other) => {
-                Err(Error::type_error("InvalidArgumentType", format!("Slice bounds must be integers, got {}", other.type_name())))
-            }
+            Some(other) => Err(Error::type_error(
+                "InvalidArgumentType",
+                format!("Slice bounds must be integers, got {}", other.type_name()),
+            )),
         }
     };
     let (Some(start), Some(end)) = (bound(from, 0)?, bound(to, len)?) else { return Ok(Value::Null) };

@@ -150,7 +150,8 @@ impl<'a> Evaluator<'a> {
         match (op, v) {
             (_, Evaluated::Scalar(v)) => Ok(Evaluated::Scalar(apply_unary(op, v)?)),
             (UnaryOp::IsNull | UnaryOp::IsNotNull, Evaluated::Column(c)) => {
-                let nulls: BooleanArray = (0..c.len()).map(|i| Some(c.is_null_at(i) == (op == UnaryOp::IsNull))).collect();
+                let nulls: BooleanArray =
+                    (0..c.len()).map(|i| Some(c.is_null_at(i) == (op == UnaryOp::IsNull))).collect();
                 Ok(Evaluated::Column(Column::Array(Arc::new(nulls))))
             }
             (UnaryOp::Not, Evaluated::Column(Column::Array(a))) if a.data_type() == &DataType::Boolean => {
@@ -185,9 +186,8 @@ impl<'a> Evaluator<'a> {
     fn check_not_deleted(&self, target: &Evaluated) -> Result<()> {
         use std::sync::atomic::Ordering::Relaxed;
         let counters = &self.ctx.counters;
-        let deleted = |ids: &arrow_array::UInt64Array, exists: &dyn Fn(u64) -> bool| {
-            ids.iter().flatten().any(|id| !exists(id))
-        };
+        let deleted =
+            |ids: &arrow_array::UInt64Array, exists: &dyn Fn(u64) -> bool| ids.iter().flatten().any(|id| !exists(id));
         let hit = match target {
             Evaluated::Column(Column::Nodes(ids)) if counters.nodes_deleted.load(Relaxed) > 0 => {
                 deleted(ids, &|id| self.snapshot.node_exists(id))
@@ -339,7 +339,6 @@ fn kernel_operand(e: &Evaluated) -> Option<Box<dyn Datum>> {
     }
 }
 
-
 /// Node ids must only meet node ids, relationship ids relationship ids.
 fn id_kind(e: &Evaluated) -> u8 {
     match e {
@@ -350,6 +349,5 @@ fn id_kind(e: &Evaluated) -> u8 {
 }
 
 fn has_nan(a: &dyn Array) -> bool {
-    a.as_primitive_opt::<arrow_array::types::Float64Type>()
-        .is_some_and(|f| f.values().iter().any(|v| v.is_nan()))
+    a.as_primitive_opt::<arrow_array::types::Float64Type>().is_some_and(|f| f.values().iter().any(|v| v.is_nan()))
 }

@@ -50,10 +50,9 @@ impl RowEvaluator<'_> {
         match expr {
             Expr::Literal(v) => Ok(v.clone()),
             Expr::Parameter(p) => self.ctx.param(p),
-            Expr::Variable(v) => env
-                .get(v)
-                .cloned()
-                .ok_or_else(|| Error::internal(format!("variable `{v}` not bound at run time"))),
+            Expr::Variable(v) => {
+                env.get(v).cloned().ok_or_else(|| Error::internal(format!("variable `{v}` not bound at run time")))
+            }
             Expr::Property(target, key) => {
                 let t = self.eval(target, env)?;
                 self.property(&t, key)
@@ -71,10 +70,14 @@ impl RowEvaluator<'_> {
             }
             Expr::HasLabels(target, labels) => match self.eval(target, env)? {
                 Value::Null => Ok(Value::Null),
-                Value::Node(n) => Ok(Value::Boolean(labels.iter().all(|l| {
-                    self.snapshot.label_id(l).is_some_and(|id| self.snapshot.has_label(n.id, id))
-                }))),
-                other => Err(Error::type_error("InvalidArgumentType", format!("Expected a node, got {}", other.type_name()))),
+                Value::Node(n) => Ok(Value::Boolean(
+                    labels
+                        .iter()
+                        .all(|l| self.snapshot.label_id(l).is_some_and(|id| self.snapshot.has_label(n.id, id))),
+                )),
+                other => {
+                    Err(Error::type_error("InvalidArgumentType", format!("Expected a node, got {}", other.type_name())))
+                }
             },
             Expr::Unary(op, e) => {
                 let v = self.eval(e, env)?;
@@ -245,7 +248,9 @@ impl RowEvaluator<'_> {
     pub fn property(&self, target: &Value, key: &str) -> Result<Value> {
         match target {
             Value::Null => Ok(Value::Null),
-            Value::Node(n) => Ok(self.snapshot.key_id(key).map_or(Value::Null, |k| self.snapshot.node_property(n.id, k))),
+            Value::Node(n) => {
+                Ok(self.snapshot.key_id(key).map_or(Value::Null, |k| self.snapshot.node_property(n.id, k)))
+            }
             Value::Relationship(r) => {
                 Ok(self.snapshot.key_id(key).map_or(Value::Null, |k| self.snapshot.rel_property(r.id, k)))
             }
@@ -320,7 +325,7 @@ impl RowEvaluator<'_> {
                 Value::Map(m) => Ok(Value::List(m.into_keys().map(Value::String).collect())),
                 _ => Ok(Value::Null),
             },
-            _ => scalar::functions::call(name, &values),
+            _ => scalar::temporal::with_statement_time(self.ctx.statement_time, || scalar::functions::call(name, &values)),
         }
     }
 

@@ -31,7 +31,14 @@ fn batch() -> Batch {
     ]);
     Batch::new(
         vec!["i".into(), "j".into(), "f".into(), "s".into(), "b".into(), "m".into()],
-        vec![Column::Array(ints), Column::Array(ints2), Column::Array(floats), Column::Array(strs), Column::Array(bools), mixed],
+        vec![
+            Column::Array(ints),
+            Column::Array(ints2),
+            Column::Array(floats),
+            Column::Array(strs),
+            Column::Array(bools),
+            mixed,
+        ],
         6,
     )
 }

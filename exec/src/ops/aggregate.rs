@@ -122,11 +122,8 @@ impl Operator for AggregateOp {
                 continue;
             }
             let eval = Evaluator::new(ctx);
-            let key_cols: Vec<Vec<KeyPart>> = self
-                .keys
-                .iter()
-                .map(|(_, e)| Ok(key_parts(&eval.column(e, &batch)?, ctx)))
-                .collect::<Result<_>>()?;
+            let key_cols: Vec<Vec<KeyPart>> =
+                self.keys.iter().map(|(_, e)| Ok(key_parts(&eval.column(e, &batch)?, ctx))).collect::<Result<_>>()?;
             let arg_columns: Vec<Option<Column>> = self
                 .aggregates
                 .iter()

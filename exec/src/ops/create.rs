@@ -1,7 +1,6 @@
 //! CREATE: eager (all input rows are read before the first write, so the
 //! pattern never sees its own output), then nodes and relationships per row.
 
-
 use arrow_array::UInt64Array;
 use plexus_planner::plan::CreateElement;
 use plexus_storage::{Error, NodeId, Result, Value};
@@ -53,7 +52,10 @@ pub fn property_map(
         )),
         Value::Map(m) => Ok(m.into_iter().filter(|(_, v)| !v.is_null()).collect()),
         Value::Null => Ok(Vec::new()),
-        other => Err(Error::type_error("InvalidArgumentType", format!("Expected a map of properties, got {}", other.type_name()))),
+        other => Err(Error::type_error(
+            "InvalidArgumentType",
+            format!("Expected a map of properties, got {}", other.type_name()),
+        )),
     }
 }
 
@@ -66,7 +68,9 @@ fn node_of(env: &Env, name: &str) -> Result<NodeId> {
             plexus_storage::Phase::Runtime,
             format!("Failed to create relationship: node `{name}` is null"),
         )),
-        Some(other) => Err(Error::type_error("InvalidArgumentType", format!("`{name}` is a {}, not a node", other.type_name()))),
+        Some(other) => {
+            Err(Error::type_error("InvalidArgumentType", format!("`{name}` is a {}, not a node", other.type_name())))
+        }
     }
 }
 

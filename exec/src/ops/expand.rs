@@ -60,7 +60,10 @@ pub fn node_ids(batch: &Batch, name: &str) -> Result<UInt64Array> {
             .map(|v| match v {
                 plexus_storage::Value::Null => Ok(None),
                 plexus_storage::Value::Node(n) => Ok(Some(n.id)),
-                other => Err(Error::type_error("InvalidArgumentType", format!("`{name}` is a {}, not a node", other.type_name()))),
+                other => Err(Error::type_error(
+                    "InvalidArgumentType",
+                    format!("`{name}` is a {}, not a node", other.type_name()),
+                )),
             })
             .collect(),
         _ => Err(Error::type_error("InvalidArgumentType", format!("`{name}` is not a node"))),
@@ -76,61 +79,61 @@ impl Operator for ExpandOp {
 
 /// Expand every row of `batch`: one output row per matching relationship.
 pub fn expand_batch(spec: &ExpandSpec, batch: &Batch, ctx: &ExecContext) -> Result<Batch> {
-        let snapshot = ctx.snapshot();
-        let Some(types) = resolve_types(&snapshot, &spec.types) else {
-            return empty_output(batch, spec);
-        };
-        let from = &node_ids(batch, &spec.from)?;
-        let into = match spec.mode {
-            ExpandMode::Into => Some(node_ids(batch, &spec.to)?),
-            ExpandMode::All => None,
-        };
-        let direction = store_direction(spec.direction);
-        let expand_rows = |rows: std::ops::Range<usize>| {
-            let mut out = (Vec::new(), Vec::new(), Vec::new());
-            let mut buf = Vec::new();
-            for i in rows {
-                if from.is_null(i) {
-                    continue;
-                }
-                buf.clear();
-                snapshot.expand(from.value(i), direction, &types, &mut buf);
-                for &(rel, nbr) in &buf {
-                    if let Some(into) = &into {
-                        if into.is_null(i) || into.value(i) != nbr {
-                            continue;
-                        }
+    let snapshot = ctx.snapshot();
+    let Some(types) = resolve_types(&snapshot, &spec.types) else {
+        return empty_output(batch, spec);
+    };
+    let from = &node_ids(batch, &spec.from)?;
+    let into = match spec.mode {
+        ExpandMode::Into => Some(node_ids(batch, &spec.to)?),
+        ExpandMode::All => None,
+    };
+    let direction = store_direction(spec.direction);
+    let expand_rows = |rows: std::ops::Range<usize>| {
+        let mut out = (Vec::new(), Vec::new(), Vec::new());
+        let mut buf = Vec::new();
+        for i in rows {
+            if from.is_null(i) {
+                continue;
+            }
+            buf.clear();
+            snapshot.expand(from.value(i), direction, &types, &mut buf);
+            for &(rel, nbr) in &buf {
+                if let Some(into) = &into {
+                    if into.is_null(i) || into.value(i) != nbr {
+                        continue;
                     }
-                    out.0.push(i as u32);
-                    out.1.push(rel);
-                    out.2.push(nbr);
                 }
+                out.0.push(i as u32);
+                out.1.push(rel);
+                out.2.push(nbr);
             }
-            out
-        };
-        let (rows, rels, nbrs) = if batch.len >= 2 * CHUNK_ROWS {
-            let chunks: Vec<_> = (0..batch.len)
-                .step_by(CHUNK_ROWS)
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|s| expand_rows(s..(s + CHUNK_ROWS).min(batch.len)))
-                .collect();
-            let mut all = (Vec::new(), Vec::new(), Vec::new());
-            for c in chunks {
-                all.0.extend(c.0);
-                all.1.extend(c.1);
-                all.2.extend(c.2);
-            }
-            all
-        } else {
-            expand_rows(0..batch.len)
-        };
-        let mut out = batch.take(&UInt32Array::from(rows))?;
-        out = out.with_column(&spec.rel, Column::Rels(UInt64Array::from(rels)));
-        if spec.mode == ExpandMode::All {
-            out = out.with_column(&spec.to, Column::Nodes(UInt64Array::from(nbrs)));
         }
-        Ok(out)
+        out
+    };
+    let (rows, rels, nbrs) = if batch.len >= 2 * CHUNK_ROWS {
+        let chunks: Vec<_> = (0..batch.len)
+            .step_by(CHUNK_ROWS)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|s| expand_rows(s..(s + CHUNK_ROWS).min(batch.len)))
+            .collect();
+        let mut all = (Vec::new(), Vec::new(), Vec::new());
+        for c in chunks {
+            all.0.extend(c.0);
+            all.1.extend(c.1);
+            all.2.extend(c.2);
+        }
+        all
+    } else {
+        expand_rows(0..batch.len)
+    };
+    let mut out = batch.take(&UInt32Array::from(rows))?;
+    out = out.with_column(&spec.rel, Column::Rels(UInt64Array::from(rels)));
+    if spec.mode == ExpandMode::All {
+        out = out.with_column(&spec.to, Column::Nodes(UInt64Array::from(nbrs)));
+    }
+    Ok(out)
 }
 
 fn empty_output(batch: &Batch, spec: &ExpandSpec) -> Result<Batch> {

@@ -33,7 +33,10 @@ impl Operator for ForeachOp {
                 Value::Null => continue,
                 Value::List(items) => items,
                 other => {
-                    return Err(Error::type_error("InvalidArgumentType", format!("FOREACH expects a list, got {}", other.type_name())))
+                    return Err(Error::type_error(
+                        "InvalidArgumentType",
+                        format!("FOREACH expects a list, got {}", other.type_name()),
+                    ))
                 }
             };
             let row = all.take(&UInt32Array::from(vec![i as u32]))?;

@@ -25,7 +25,12 @@ pub struct NodeScanOp {
 }
 
 impl NodeScanOp {
-    pub fn new(input: Box<dyn Operator>, variable: String, label: Option<String>, property_filters: Vec<(String, Expr)>) -> Self {
+    pub fn new(
+        input: Box<dyn Operator>,
+        variable: String,
+        label: Option<String>,
+        property_filters: Vec<(String, Expr)>,
+    ) -> Self {
         NodeScanOp { input, variable, label, property_filters, current: None, row_filters: Vec::new() }
     }
 

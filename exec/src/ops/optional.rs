@@ -5,8 +5,8 @@
 use plexus_planner::LogicalPlan;
 use plexus_storage::Result;
 
-use super::subplan::{arg_column_name, null_extended, number_rows, outer_rows, run};
 use super::sort::concat_batches;
+use super::subplan::{arg_column_name, null_extended, number_rows, outer_rows, run};
 use super::Operator;
 use crate::batch::{Batch, Column};
 use crate::context::ExecContext;

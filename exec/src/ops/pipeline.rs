@@ -158,4 +158,3 @@ impl Operator for ParallelScanOp {
         Ok(self.ready.pop_front())
     }
 }
-

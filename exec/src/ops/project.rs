@@ -29,20 +29,18 @@ impl Operator for ProjectOp {
 
 /// Compute `items` for every row of `batch`.
 pub fn project_batch(items: &[(String, Expr)], discard: bool, batch: Batch, ctx: &ExecContext) -> Result<Batch> {
-        let eval = Evaluator::new(ctx);
-        let computed: Vec<(String, Column)> = items
-            .iter()
-            .map(|(name, e)| Ok((name.clone(), eval.column(e, &batch)?)))
-            .collect::<Result<_>>()?;
-        let mut out = if discard {
-            // Hidden apply row numbers survive, so an enclosing apply can match rows up.
-            let hidden: Vec<String> = batch.names.iter().filter(|n| n.starts_with("__arg")).cloned().collect();
-            batch.project(&hidden)?
-        } else {
-            batch
-        };
-        for (name, col) in computed {
-            out = out.with_column(&name, col);
-        }
-        Ok(out)
+    let eval = Evaluator::new(ctx);
+    let computed: Vec<(String, Column)> =
+        items.iter().map(|(name, e)| Ok((name.clone(), eval.column(e, &batch)?))).collect::<Result<_>>()?;
+    let mut out = if discard {
+        // Hidden apply row numbers survive, so an enclosing apply can match rows up.
+        let hidden: Vec<String> = batch.names.iter().filter(|n| n.starts_with("__arg")).cloned().collect();
+        batch.project(&hidden)?
+    } else {
+        batch
+    };
+    for (name, col) in computed {
+        out = out.with_column(&name, col);
+    }
+    Ok(out)
 }

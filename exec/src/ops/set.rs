@@ -79,7 +79,10 @@ pub fn apply(op: &SetOperation, env: &mut Env, ctx: &ExecContext) -> Result<()> 
                 Value::Node(n) => n.properties,
                 Value::Relationship(r) => r.properties,
                 other => {
-                    return Err(Error::type_error("InvalidArgumentType", format!("Expected a map, got {}", other.type_name())))
+                    return Err(Error::type_error(
+                        "InvalidArgumentType",
+                        format!("Expected a map, got {}", other.type_name()),
+                    ))
                 }
             };
             if *replace {
@@ -111,7 +114,9 @@ pub fn apply(op: &SetOperation, env: &mut Env, ctx: &ExecContext) -> Result<()> 
                 Ok(())
             }
             Some(Value::Null) | None => Ok(()),
-            Some(other) => Err(Error::type_error("InvalidArgumentType", format!("Expected a node, got {}", other.type_name()))),
+            Some(other) => {
+                Err(Error::type_error("InvalidArgumentType", format!("Expected a node, got {}", other.type_name())))
+            }
         },
         SetOperation::RemoveLabels { variable, labels } => match env.get(variable) {
             Some(Value::Node(n)) => {
@@ -124,7 +129,9 @@ pub fn apply(op: &SetOperation, env: &mut Env, ctx: &ExecContext) -> Result<()> 
                 Ok(())
             }
             Some(Value::Null) | None => Ok(()),
-            Some(other) => Err(Error::type_error("InvalidArgumentType", format!("Expected a node, got {}", other.type_name()))),
+            Some(other) => {
+                Err(Error::type_error("InvalidArgumentType", format!("Expected a node, got {}", other.type_name())))
+            }
         },
     }
 }

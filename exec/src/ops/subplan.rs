@@ -115,4 +115,3 @@ pub fn null_extended(batch: &Batch, indices: Vec<u32>, new: &[(String, Column)])
     }
     Ok(out)
 }
-

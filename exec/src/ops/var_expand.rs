@@ -67,7 +67,9 @@ impl Walk<'_> {
     }
 
     fn matches(&self, rel: RelId) -> bool {
-        self.required.iter().all(|(k, v)| self.snapshot.rel_property(rel, *k).cypher_eq(v) == plexus_storage::value::Ternary::True)
+        self.required
+            .iter()
+            .all(|(k, v)| self.snapshot.rel_property(rel, *k).cypher_eq(v) == plexus_storage::value::Ternary::True)
     }
 }
 
@@ -106,7 +108,10 @@ impl Operator for VarExpandOp {
                     }
                     Value::Null => Vec::new(),
                     other => {
-                        return Err(Error::type_error("InvalidArgumentType", format!("Expected a map, got {}", other.type_name())))
+                        return Err(Error::type_error(
+                            "InvalidArgumentType",
+                            format!("Expected a map, got {}", other.type_name()),
+                        ))
                     }
                 },
                 None => Vec::new(),

@@ -88,14 +88,7 @@ pub struct Accumulator {
 }
 
 fn not_a_number(kind: AggKind, v: &Value) -> Error {
-    Error::type_error(
-        "InvalidArgumentType",
-        format!(
-            "{}() expects numeric values, got {}",
-            kind.name(),
-            v.type_name()
-        ),
-    )
+    Error::type_error("InvalidArgumentType", format!("{}() expects numeric values, got {}", kind.name(), v.type_name()))
 }
 
 impl Accumulator {
@@ -103,57 +96,30 @@ impl Accumulator {
     pub fn new(kind: AggKind, distinct: bool) -> Accumulator {
         let state = match kind {
             AggKind::Count => State::Count(0),
-            AggKind::Sum | AggKind::Avg => State::Sum {
-                ints: 0,
-                floats: 0.0,
-                saw_float: false,
-                count: 0,
-            },
+            AggKind::Sum | AggKind::Avg => State::Sum { ints: 0, floats: 0.0, saw_float: false, count: 0 },
             AggKind::Min | AggKind::Max => State::Extreme(None),
-            AggKind::Collect | AggKind::PercentileCont | AggKind::PercentileDisc => {
-                State::Values(Vec::new())
-            }
-            AggKind::StDev | AggKind::StDevP => State::Moments {
-                count: 0,
-                mean: 0.0,
-                m2: 0.0,
-            },
+            AggKind::Collect | AggKind::PercentileCont | AggKind::PercentileDisc => State::Values(Vec::new()),
+            AggKind::StDev | AggKind::StDevP => State::Moments { count: 0, mean: 0.0, m2: 0.0 },
         };
-        Accumulator {
-            kind,
-            distinct: distinct.then(|| (HashSet::new(), Vec::new())),
-            state,
-            percentile: 0.5,
-        }
+        Accumulator { kind, distinct: distinct.then(|| (HashSet::new(), Vec::new())), state, percentile: 0.5 }
     }
 
     /// A percentile accumulator; `percentile` must be within [0, 1] (`NumberOutOfRange` otherwise).
-    pub fn new_percentile(
-        kind: AggKind,
-        distinct: bool,
-        percentile: &Value,
-    ) -> Result<Accumulator> {
+    pub fn new_percentile(kind: AggKind, distinct: bool, percentile: &Value) -> Result<Accumulator> {
         let p = match percentile {
             Value::Integer(i) => *i as f64,
             Value::Float(f) => *f,
             other => {
                 return Err(Error::type_error(
                     "InvalidArgumentType",
-                    format!(
-                        "{}() expects a numeric percentile, got {}",
-                        kind.name(),
-                        other.type_name()
-                    ),
+                    format!("{}() expects a numeric percentile, got {}", kind.name(), other.type_name()),
                 ))
             }
         };
         if !(0.0..=1.0).contains(&p) {
             return Err(Error::argument(
                 "NumberOutOfRange",
-                format!(
-                    "{}() percentile must be between 0.0 and 1.0, got {p}",
-                    kind.name()
-                ),
+                format!("{}() percentile must be between 0.0 and 1.0, got {p}", kind.name()),
             ));
         }
         let mut acc = Accumulator::new(kind, distinct);
@@ -208,12 +174,7 @@ impl Accumulator {
     fn apply(kind: AggKind, state: &mut State, v: &Value) -> Result<()> {
         match state {
             State::Count(n) => *n = n.saturating_add(1),
-            State::Sum {
-                ints,
-                floats,
-                saw_float,
-                count,
-            } => {
+            State::Sum { ints, floats, saw_float, count } => {
                 match v {
                     Value::Integer(i) => *ints += *i as i128,
                     Value::Float(f) => {
@@ -255,11 +216,7 @@ impl Accumulator {
     /// Fold another partial accumulator of the same kind into this one.
     pub fn merge(&mut self, other: Accumulator) -> Result<()> {
         if other.kind != self.kind {
-            return Err(Error::internal(format!(
-                "cannot merge {} into {}",
-                other.kind.name(),
-                self.kind.name()
-            )));
+            return Err(Error::internal(format!("cannot merge {} into {}", other.kind.name(), self.kind.name())));
         }
         if let Some((seen, values)) = &mut self.distinct {
             if let Some((_, other_values)) = other.distinct {
@@ -274,37 +231,18 @@ impl Accumulator {
         match (&mut self.state, other.state) {
             (State::Count(a), State::Count(b)) => *a = a.saturating_add(b),
             (
-                State::Sum {
-                    ints,
-                    floats,
-                    saw_float,
-                    count,
-                },
-                State::Sum {
-                    ints: i2,
-                    floats: f2,
-                    saw_float: s2,
-                    count: c2,
-                },
+                State::Sum { ints, floats, saw_float, count },
+                State::Sum { ints: i2, floats: f2, saw_float: s2, count: c2 },
             ) => {
                 *ints += i2;
                 *floats += f2;
                 *saw_float |= s2;
                 *count += c2;
             }
-            (State::Extreme(_), State::Extreme(Some(v))) => {
-                Self::apply(self.kind, &mut self.state, &v)?
-            }
+            (State::Extreme(_), State::Extreme(Some(v))) => Self::apply(self.kind, &mut self.state, &v)?,
             (State::Extreme(_), State::Extreme(None)) => {}
             (State::Values(a), State::Values(b)) => a.extend(b),
-            (
-                State::Moments { count, mean, m2 },
-                State::Moments {
-                    count: c2,
-                    mean: mean2,
-                    m2: m22,
-                },
-            ) => {
+            (State::Moments { count, mean, m2 }, State::Moments { count: c2, mean: mean2, m2: m22 }) => {
                 if c2 > 0 {
                     let n = *count + c2;
                     let delta = mean2 - *mean;
@@ -327,12 +265,7 @@ impl Accumulator {
         }
         Ok(match self.state {
             State::Count(n) => Value::Integer(n),
-            State::Sum {
-                ints,
-                floats,
-                saw_float,
-                count,
-            } => match self.kind {
+            State::Sum { ints, floats, saw_float, count } => match self.kind {
                 AggKind::Avg if count == 0 => Value::Null,
                 AggKind::Avg => Value::Float((ints as f64 + floats) / count as f64),
                 _ if saw_float => Value::Float(ints as f64 + floats),
@@ -351,11 +284,7 @@ impl Accumulator {
                 kind => percentile(kind, values, self.percentile),
             },
             State::Moments { count, m2, .. } => {
-                let denom = if self.kind == AggKind::StDev {
-                    count.saturating_sub(1)
-                } else {
-                    count
-                };
+                let denom = if self.kind == AggKind::StDev { count.saturating_sub(1) } else { count };
                 if denom == 0 {
                     Value::Float(0.0)
                 } else {
@@ -374,28 +303,15 @@ fn percentile(kind: AggKind, mut values: Vec<Value>, p: f64) -> Value {
     values.sort_by(|a, b| a.order_cmp(b));
     let n = values.len();
     if kind == AggKind::PercentileDisc {
-        let idx = if p <= 0.0 {
-            0
-        } else {
-            ((p * n as f64).ceil() as usize).saturating_sub(1)
-        };
+        let idx = if p <= 0.0 { 0 } else { ((p * n as f64).ceil() as usize).saturating_sub(1) };
         return values.swap_remove(idx.min(n - 1));
     }
     let pos = p * (n - 1) as f64;
     let lo = pos.floor() as usize;
     let hi = pos.ceil() as usize;
-    let at = |i: usize| {
-        values
-            .get(i.min(n - 1))
-            .and_then(Value::as_f64)
-            .unwrap_or(f64::NAN)
-    };
+    let at = |i: usize| values.get(i.min(n - 1)).and_then(Value::as_f64).unwrap_or(f64::NAN);
     let (a, b) = (at(lo), at(hi));
-    Value::Float(if lo == hi {
-        a
-    } else {
-        a + (b - a) * (pos - lo as f64)
-    })
+    Value::Float(if lo == hi { a } else { a + (b - a) * (pos - lo as f64) })
 }
 
 #[cfg(test)]
@@ -448,27 +364,15 @@ mod tests {
         assert_eq!(run(AggKind::Sum, true, &vals).unwrap(), i(3));
         assert_eq!(run(AggKind::Sum, false, &[i(1), f(0.5)]).unwrap(), f(1.5));
         assert_eq!(run(AggKind::Avg, false, &[i(1), i(2)]).unwrap(), f(1.5));
-        assert_eq!(
-            run(AggKind::Avg, false, &[i(1), f(2.0), N]).unwrap(),
-            f(1.5)
-        );
+        assert_eq!(run(AggKind::Avg, false, &[i(1), f(2.0), N]).unwrap(), f(1.5));
         // Aggregation3 [2]: no overflow during summation
         let big: Vec<Value> = (1_000_000..=2_000_000).take(3000).map(i).collect();
         assert_eq!(run(AggKind::Sum, false, &big).unwrap(), i(3_004_498_500));
         let e = run(AggKind::Sum, false, &[i(i64::MAX), i(1)]).unwrap_err();
-        assert_eq!(
-            (e.class, e.detail),
-            (ErrorClass::ArithmeticError, "IntegerOverflow")
-        );
+        assert_eq!((e.class, e.detail), (ErrorClass::ArithmeticError, "IntegerOverflow"));
         // Temporarily exceeding the range is fine.
-        assert_eq!(
-            run(AggKind::Sum, false, &[i(i64::MAX), i(1), i(-1)]).unwrap(),
-            i(i64::MAX)
-        );
-        assert_eq!(
-            run(AggKind::Sum, false, &[s("a")]).unwrap_err().class,
-            ErrorClass::TypeError
-        );
+        assert_eq!(run(AggKind::Sum, false, &[i(i64::MAX), i(1), i(-1)]).unwrap(), i(i64::MAX));
+        assert_eq!(run(AggKind::Sum, false, &[s("a")]).unwrap_err().class, ErrorClass::TypeError);
         // 1 and 1.0 are the same value for DISTINCT.
         assert_eq!(run(AggKind::Count, true, &[i(1), f(1.0)]).unwrap(), i(1));
     }
@@ -481,37 +385,19 @@ mod tests {
         assert_eq!(run(AggKind::Min, false, &nums).unwrap(), f(0.1));
         let mixed = [i(1), s("a"), N, l(vec![i(1), i(2)]), f(0.2), s("b")];
         assert_eq!(run(AggKind::Max, false, &mixed).unwrap(), i(1));
-        assert_eq!(
-            run(AggKind::Min, false, &mixed).unwrap(),
-            l(vec![i(1), i(2)])
-        );
+        assert_eq!(run(AggKind::Min, false, &mixed).unwrap(), l(vec![i(1), i(2)]));
         assert_eq!(run(AggKind::Max, false, &[s("a"), s("b")]).unwrap(), s("b"));
         assert_eq!(run_merged(AggKind::Max, false, &mixed).unwrap(), i(1));
-        assert_eq!(
-            run_merged(AggKind::Min, false, &mixed).unwrap(),
-            l(vec![i(1), i(2)])
-        );
+        assert_eq!(run_merged(AggKind::Min, false, &mixed).unwrap(), l(vec![i(1), i(2)]));
     }
 
     #[test]
     fn collect() {
-        assert_eq!(
-            run(AggKind::Collect, false, &[i(1), N, i(1)]).unwrap(),
-            l(vec![i(1), i(1)])
-        );
+        assert_eq!(run(AggKind::Collect, false, &[i(1), N, i(1)]).unwrap(), l(vec![i(1), i(1)]));
         // Aggregation8 [4]
-        assert_eq!(
-            run(AggKind::Collect, true, &[i(1), N, i(1)]).unwrap(),
-            l(vec![i(1)])
-        );
-        assert_eq!(
-            run_merged(AggKind::Collect, true, &[i(1), i(2), i(2), i(3)]).unwrap(),
-            l(vec![i(1), i(2), i(3)])
-        );
-        assert_eq!(
-            run_merged(AggKind::Collect, false, &[i(1), i(2), i(3)]).unwrap(),
-            l(vec![i(1), i(2), i(3)])
-        );
+        assert_eq!(run(AggKind::Collect, true, &[i(1), N, i(1)]).unwrap(), l(vec![i(1)]));
+        assert_eq!(run_merged(AggKind::Collect, true, &[i(1), i(2), i(2), i(3)]).unwrap(), l(vec![i(1), i(2), i(3)]));
+        assert_eq!(run_merged(AggKind::Collect, false, &[i(1), i(2), i(3)]).unwrap(), l(vec![i(1), i(2), i(3)]));
     }
 
     #[test]
@@ -520,10 +406,7 @@ mod tests {
         assert_eq!(run(AggKind::StDevP, false, &vals).unwrap(), f(2.0));
         let sample = run(AggKind::StDev, false, &vals).unwrap().as_f64().unwrap();
         assert!((sample - 2.138089935299395).abs() < 1e-12);
-        let merged = run_merged(AggKind::StDevP, false, &vals)
-            .unwrap()
-            .as_f64()
-            .unwrap();
+        let merged = run_merged(AggKind::StDevP, false, &vals).unwrap().as_f64().unwrap();
         assert!((merged - 2.0).abs() < 1e-12);
         assert_eq!(run(AggKind::StDev, false, &[i(1)]).unwrap(), f(0.0));
         assert_eq!(run(AggKind::StDev, false, &[]).unwrap(), f(0.0));
@@ -550,10 +433,7 @@ mod tests {
         // Aggregation6 [3], [4]
         for bad in [f(1.1), f(-0.1), i(1000)] {
             let e = pct(AggKind::PercentileCont, bad).unwrap_err();
-            assert_eq!(
-                (e.class, e.detail),
-                (ErrorClass::ArgumentError, "NumberOutOfRange")
-            );
+            assert_eq!((e.class, e.detail), (ErrorClass::ArgumentError, "NumberOutOfRange"));
         }
         let mut acc = Accumulator::new_percentile(AggKind::PercentileDisc, false, &f(0.5)).unwrap();
         for v in [i(3), i(1), i(2), i(4)] {
@@ -568,13 +448,7 @@ mod tests {
         assert_eq!(AggKind::from_name("nope"), None);
         let mut a = Accumulator::new(AggKind::Sum, false);
         assert!(a.merge(Accumulator::new(AggKind::Count, false)).is_err());
-        assert_eq!(
-            run_merged(AggKind::Sum, false, &[i(1), i(2), f(0.5)]).unwrap(),
-            f(3.5)
-        );
-        assert_eq!(
-            run_merged(AggKind::Count, true, &[i(1), i(2), i(1), i(2)]).unwrap(),
-            i(2)
-        );
+        assert_eq!(run_merged(AggKind::Sum, false, &[i(1), i(2), f(0.5)]).unwrap(), f(3.5));
+        assert_eq!(run_merged(AggKind::Count, true, &[i(1), i(2), i(1), i(2)]).unwrap(), i(2));
     }
 }

@@ -14,31 +14,17 @@ fn overflow(op: &str, a: &Value, b: &Value) -> Error {
 }
 
 fn division_by_zero() -> Error {
-    Error::new(
-        ErrorClass::ArithmeticError,
-        "DivisionByZero",
-        Phase::Runtime,
-        "/ by zero",
-    )
+    Error::new(ErrorClass::ArithmeticError, "DivisionByZero", Phase::Runtime, "/ by zero")
 }
 
 fn type_mismatch(op: &str, a: &Value, b: &Value) -> Error {
-    Error::type_error(
-        "InvalidArgumentType",
-        format!(
-            "cannot apply `{op}` to {} and {}",
-            a.type_name(),
-            b.type_name()
-        ),
-    )
+    Error::type_error("InvalidArgumentType", format!("cannot apply `{op}` to {} and {}", a.type_name(), b.type_name()))
 }
 
 /// Both operands as floats when both are numbers.
 fn floats(a: &Value, b: &Value) -> Option<(f64, f64)> {
     match (a, b) {
-        (Value::Integer(_) | Value::Float(_), Value::Integer(_) | Value::Float(_)) => {
-            Some((a.as_f64()?, b.as_f64()?))
-        }
+        (Value::Integer(_) | Value::Float(_), Value::Integer(_) | Value::Float(_)) => Some((a.as_f64()?, b.as_f64()?)),
         _ => None,
     }
 }
@@ -97,11 +83,7 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
             "+",
             a,
             b,
-            |x, y| {
-                x.checked_add(y)
-                    .map(Value::Integer)
-                    .ok_or_else(|| overflow("+", a, b))
-            },
+            |x, y| x.checked_add(y).map(Value::Integer).ok_or_else(|| overflow("+", a, b)),
             |x, y| x + y,
         ),
     }
@@ -112,17 +94,7 @@ pub fn sub(a: &Value, b: &Value) -> Result<Value> {
     if let Some(r) = temporal::sub(a, b) {
         return r;
     }
-    numeric(
-        "-",
-        a,
-        b,
-        |x, y| {
-            x.checked_sub(y)
-                .map(Value::Integer)
-                .ok_or_else(|| overflow("-", a, b))
-        },
-        |x, y| x - y,
-    )
+    numeric("-", a, b, |x, y| x.checked_sub(y).map(Value::Integer).ok_or_else(|| overflow("-", a, b)), |x, y| x - y)
 }
 
 /// `a * b` over numbers.
@@ -130,17 +102,7 @@ pub fn mul(a: &Value, b: &Value) -> Result<Value> {
     if let Some(r) = temporal::mul(a, b) {
         return r;
     }
-    numeric(
-        "*",
-        a,
-        b,
-        |x, y| {
-            x.checked_mul(y)
-                .map(Value::Integer)
-                .ok_or_else(|| overflow("*", a, b))
-        },
-        |x, y| x * y,
-    )
+    numeric("*", a, b, |x, y| x.checked_mul(y).map(Value::Integer).ok_or_else(|| overflow("*", a, b)), |x, y| x * y)
 }
 
 /// `a / b`: integer division truncates (÷0 is an error); float division follows IEEE.
@@ -156,9 +118,7 @@ pub fn div(a: &Value, b: &Value) -> Result<Value> {
             if y == 0 {
                 return Err(division_by_zero());
             }
-            x.checked_div(y)
-                .map(Value::Integer)
-                .ok_or_else(|| overflow("/", a, b))
+            x.checked_div(y).map(Value::Integer).ok_or_else(|| overflow("/", a, b))
         },
         |x, y| x / y,
     )
@@ -205,10 +165,9 @@ pub fn neg(a: &Value) -> Result<Value> {
             )
         }),
         Value::Float(x) => Ok(Value::Float(-x)),
-        other => Err(Error::type_error(
-            "InvalidArgumentType",
-            format!("cannot apply unary `-` to {}", other.type_name()),
-        )),
+        other => {
+            Err(Error::type_error("InvalidArgumentType", format!("cannot apply unary `-` to {}", other.type_name())))
+        }
     }
 }
 
@@ -239,54 +198,26 @@ mod tests {
         let bools = l(vec![Value::Boolean(false), Value::Boolean(true)]);
         assert_eq!(
             add(&bools, &Value::Boolean(false)).unwrap(),
-            l(vec![
-                Value::Boolean(false),
-                Value::Boolean(true),
-                Value::Boolean(false)
-            ])
+            l(vec![Value::Boolean(false), Value::Boolean(true), Value::Boolean(false)])
         );
         assert_eq!(add(&i(0), &l(vec![i(1)])).unwrap(), l(vec![i(0), i(1)]));
-        assert_eq!(
-            add(&l(vec![]), &l(vec![l(vec![])])).unwrap(),
-            l(vec![l(vec![])])
-        );
-        assert_eq!(
-            detail(add(&i(i64::MAX), &i(1))),
-            (ErrorClass::ArithmeticError, "IntegerOverflow")
-        );
-        assert_eq!(
-            detail(add(&Value::Boolean(true), &i(1))),
-            (ErrorClass::TypeError, "InvalidArgumentType")
-        );
-        assert_eq!(
-            detail(add(&s("a"), &Value::Boolean(true))),
-            (ErrorClass::TypeError, "InvalidArgumentType")
-        );
+        assert_eq!(add(&l(vec![]), &l(vec![l(vec![])])).unwrap(), l(vec![l(vec![])]));
+        assert_eq!(detail(add(&i(i64::MAX), &i(1))), (ErrorClass::ArithmeticError, "IntegerOverflow"));
+        assert_eq!(detail(add(&Value::Boolean(true), &i(1))), (ErrorClass::TypeError, "InvalidArgumentType"));
+        assert_eq!(detail(add(&s("a"), &Value::Boolean(true))), (ErrorClass::TypeError, "InvalidArgumentType"));
     }
 
     #[test]
     fn subtraction_multiplication() {
         assert_eq!(sub(&i(1), &i(3)).unwrap(), i(-2));
         assert_eq!(sub(&f(1.5), &i(1)).unwrap(), f(0.5));
-        assert_eq!(
-            detail(sub(&i(i64::MIN), &i(1))),
-            (ErrorClass::ArithmeticError, "IntegerOverflow")
-        );
+        assert_eq!(detail(sub(&i(i64::MIN), &i(1))), (ErrorClass::ArithmeticError, "IntegerOverflow"));
         assert_eq!(mul(&i(3), &i(4)).unwrap(), i(12));
         assert_eq!(mul(&i(3), &f(0.5)).unwrap(), f(1.5));
-        assert_eq!(
-            detail(mul(&i(i64::MAX), &i(2))),
-            (ErrorClass::ArithmeticError, "IntegerOverflow")
-        );
+        assert_eq!(detail(mul(&i(i64::MAX), &i(2))), (ErrorClass::ArithmeticError, "IntegerOverflow"));
         assert_eq!(mul(&Value::Null, &s("x")).unwrap(), Value::Null);
-        assert_eq!(
-            detail(sub(&s("a"), &s("b"))),
-            (ErrorClass::TypeError, "InvalidArgumentType")
-        );
-        assert_eq!(
-            detail(mul(&l(vec![]), &i(2))),
-            (ErrorClass::TypeError, "InvalidArgumentType")
-        );
+        assert_eq!(detail(sub(&s("a"), &s("b"))), (ErrorClass::TypeError, "InvalidArgumentType"));
+        assert_eq!(detail(mul(&l(vec![]), &i(2))), (ErrorClass::TypeError, "InvalidArgumentType"));
     }
 
     #[test]
@@ -294,24 +225,15 @@ mod tests {
         assert_eq!(div(&i(7), &i(2)).unwrap(), i(3));
         assert_eq!(div(&i(-7), &i(2)).unwrap(), i(-3));
         assert_eq!(div(&i(7), &f(2.0)).unwrap(), f(3.5));
-        assert_eq!(
-            detail(div(&i(1), &i(0))),
-            (ErrorClass::ArithmeticError, "DivisionByZero")
-        );
-        assert_eq!(
-            detail(div(&i(i64::MIN), &i(-1))),
-            (ErrorClass::ArithmeticError, "IntegerOverflow")
-        );
+        assert_eq!(detail(div(&i(1), &i(0))), (ErrorClass::ArithmeticError, "DivisionByZero"));
+        assert_eq!(detail(div(&i(i64::MIN), &i(-1))), (ErrorClass::ArithmeticError, "IntegerOverflow"));
         assert_eq!(div(&i(1), &f(0.0)).unwrap(), f(f64::INFINITY));
         assert!(matches!(div(&f(0.0), &f(0.0)).unwrap(), Value::Float(x) if x.is_nan()));
         assert_eq!(modulo(&i(7), &i(3)).unwrap(), i(1));
         assert_eq!(modulo(&i(-7), &i(3)).unwrap(), i(-1));
         assert_eq!(modulo(&i(i64::MIN), &i(-1)).unwrap(), i(0));
         assert_eq!(modulo(&f(7.5), &i(2)).unwrap(), f(1.5));
-        assert_eq!(
-            detail(modulo(&i(1), &i(0))),
-            (ErrorClass::ArithmeticError, "DivisionByZero")
-        );
+        assert_eq!(detail(modulo(&i(1), &i(0))), (ErrorClass::ArithmeticError, "DivisionByZero"));
         assert!(matches!(modulo(&f(1.0), &i(0)).unwrap(), Value::Float(x) if x.is_nan()));
     }
 
@@ -320,20 +242,11 @@ mod tests {
         assert_eq!(pow(&i(2), &i(3)).unwrap(), f(8.0));
         assert_eq!(pow(&i(4), &f(0.5)).unwrap(), f(2.0));
         assert_eq!(pow(&Value::Null, &i(1)).unwrap(), Value::Null);
-        assert_eq!(
-            detail(pow(&s("2"), &i(1))),
-            (ErrorClass::TypeError, "InvalidArgumentType")
-        );
+        assert_eq!(detail(pow(&s("2"), &i(1))), (ErrorClass::TypeError, "InvalidArgumentType"));
         assert_eq!(neg(&i(3)).unwrap(), i(-3));
         assert_eq!(neg(&f(0.5)).unwrap(), f(-0.5));
         assert_eq!(neg(&Value::Null).unwrap(), Value::Null);
-        assert_eq!(
-            detail(neg(&i(i64::MIN))),
-            (ErrorClass::ArithmeticError, "IntegerOverflow")
-        );
-        assert_eq!(
-            detail(neg(&s("x"))),
-            (ErrorClass::TypeError, "InvalidArgumentType")
-        );
+        assert_eq!(detail(neg(&i(i64::MIN))), (ErrorClass::ArithmeticError, "IntegerOverflow"));
+        assert_eq!(detail(neg(&s("x"))), (ErrorClass::TypeError, "InvalidArgumentType"));
     }
 }

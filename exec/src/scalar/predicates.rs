@@ -43,18 +43,11 @@ pub fn in_list(x: &Value, list: &Value) -> Result<Ternary> {
                     Ternary::False => {}
                 }
             }
-            Ok(if saw_null {
-                Ternary::Null
-            } else {
-                Ternary::False
-            })
+            Ok(if saw_null { Ternary::Null } else { Ternary::False })
         }
         other => Err(Error::type_error(
             "InvalidArgumentType",
-            format!(
-                "`IN` expects a LIST on its right-hand side, got {}",
-                other.type_name()
-            ),
+            format!("`IN` expects a LIST on its right-hand side, got {}", other.type_name()),
         )),
     }
 }
@@ -72,10 +65,7 @@ fn compiled(pattern: &str) -> Result<Regex> {
             return Ok(re.clone());
         }
         let re = Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
-            Error::argument(
-                "InvalidArgumentValue",
-                format!("invalid regular expression '{pattern}': {e}"),
-            )
+            Error::argument("InvalidArgumentValue", format!("invalid regular expression '{pattern}': {e}"))
         })?;
         let mut cache = cache.borrow_mut();
         if cache.len() >= REGEX_CACHE_LIMIT {
@@ -130,14 +120,8 @@ mod tests {
         assert_eq!(in_list(&Value::Null, &l(vec![i(1)])).unwrap(), U);
         assert_eq!(in_list(&i(1), &Value::Null).unwrap(), U);
         assert_eq!(in_list(&l(vec![i(1)]), &l(vec![l(vec![i(1)])])).unwrap(), T);
-        assert_eq!(
-            in_list(&l(vec![i(1), i(2)]), &l(vec![l(vec![i(1), Value::Null])])).unwrap(),
-            U
-        );
-        assert_eq!(
-            in_list(&i(1), &i(1)).unwrap_err().class,
-            ErrorClass::TypeError
-        );
+        assert_eq!(in_list(&l(vec![i(1), i(2)]), &l(vec![l(vec![i(1), Value::Null])])).unwrap(), U);
+        assert_eq!(in_list(&i(1), &i(1)).unwrap_err().class, ErrorClass::TypeError);
     }
 
     #[test]

@@ -41,9 +41,9 @@ impl Lowerer {
                 Expr::Variable(v.clone())
             }
             K::List(items) => Expr::List(items.iter().map(|x| sub(self, x, &mut sink)).collect::<Result<_>>()?),
-            K::Map(items) => Expr::Map(
-                items.iter().map(|(k, x)| Ok((k.clone(), sub(self, x, &mut sink)?))).collect::<Result<_>>()?,
-            ),
+            K::Map(items) => {
+                Expr::Map(items.iter().map(|(k, x)| Ok((k.clone(), sub(self, x, &mut sink)?))).collect::<Result<_>>()?)
+            }
             K::Property(target, key) => Expr::Property(Box::new(sub(self, target, &mut sink)?), key.clone()),
             K::Index(a, b) => Expr::Index(Box::new(sub(self, a, &mut sink)?), Box::new(sub(self, b, &mut sink)?)),
             K::Slice(a, b, c) => Expr::Slice(
@@ -65,7 +65,9 @@ impl Lowerer {
                         Expr::Literal(plexus_storage::Value::Integer(i)) if i != i64::MIN => {
                             Expr::Literal(plexus_storage::Value::Integer(-i))
                         }
-                        Expr::Literal(plexus_storage::Value::Float(f)) => Expr::Literal(plexus_storage::Value::Float(-f)),
+                        Expr::Literal(plexus_storage::Value::Float(f)) => {
+                            Expr::Literal(plexus_storage::Value::Float(-f))
+                        }
                         other => Expr::Unary(UnaryOp::Neg, Box::new(other)),
                     },
                     ast::UnaryOp::IsNull => Expr::Unary(UnaryOp::IsNull, Box::new(inner)),
@@ -177,7 +179,9 @@ impl Lowerer {
                                 scope.require(v, pos)?;
                                 MapProjectionItem::Entry(v.clone(), Expr::var(v))
                             }
-                            ast::MapProjectionItem::Literal(k, x) => MapProjectionItem::Entry(k.clone(), sub(self, x, &mut sink)?),
+                            ast::MapProjectionItem::Literal(k, x) => {
+                                MapProjectionItem::Entry(k.clone(), sub(self, x, &mut sink)?)
+                            }
                         })
                     })
                     .collect::<Result<_>>()?;
@@ -194,11 +198,14 @@ impl Lowerer {
                 Expr::Exists(Box::new(plan))
             }
             K::ExistsQuery(_) => {
-                return Err(Error::semantic("UnsupportedFeature", "EXISTS with a full subquery is not supported yet").at(pos))
+                return Err(
+                    Error::semantic("UnsupportedFeature", "EXISTS with a full subquery is not supported yet").at(pos)
+                )
             }
             K::PatternComprehension { pattern, predicate, projection } => {
                 let mut inner_scope = scope.clone();
-                let plan = self.pattern_subplan(std::slice::from_ref(pattern), predicate.as_deref(), &mut inner_scope, false)?;
+                let plan =
+                    self.pattern_subplan(std::slice::from_ref(pattern), predicate.as_deref(), &mut inner_scope, false)?;
                 let projection = self.expr(projection, &inner_scope)?;
                 Expr::Collect(Box::new(plan), Box::new(projection))
             }
@@ -279,9 +286,14 @@ fn check_argument_kinds(name: &str, args: &[Expr], scope: &Scope) -> Result<()> 
     };
     let literal = static_type(arg).filter(|t| *t != StaticType::Null);
     let wrong = match name.to_ascii_lowercase().as_str() {
-        "labels" => literal.is_some() || matches!(kind, Some(VarKind::Path | VarKind::Relationship | VarKind::RelationshipList)),
+        "labels" => {
+            literal.is_some() || matches!(kind, Some(VarKind::Path | VarKind::Relationship | VarKind::RelationshipList))
+        }
         "type" => literal.is_some() || matches!(kind, Some(VarKind::Path | VarKind::Node | VarKind::RelationshipList)),
-        "properties" => literal.is_some_and(|t| t != StaticType::Map) || matches!(kind, Some(VarKind::Path | VarKind::RelationshipList)),
+        "properties" => {
+            literal.is_some_and(|t| t != StaticType::Map)
+                || matches!(kind, Some(VarKind::Path | VarKind::RelationshipList))
+        }
         _ => false,
     };
     if wrong {

@@ -141,7 +141,11 @@ impl Lowerer {
                 Some((min, max)) => {
                     let min = min.unwrap_or(1);
                     if scope.contains(&rel_name) {
-                        return Err(Error::semantic("VariableAlreadyBound", format!("Variable `{rel_name}` already declared")).at(rel.pos));
+                        return Err(Error::semantic(
+                            "VariableAlreadyBound",
+                            format!("Variable `{rel_name}` already declared"),
+                        )
+                        .at(rel.pos));
                     }
                     scope.bind(&rel_name, VarKind::RelationshipList, rel.pos)?;
                     let rel_properties = rel.properties.as_ref().map(|p| self.expr(p, scope)).transpose()?;
@@ -201,7 +205,13 @@ impl Lowerer {
         Ok(plan)
     }
 
-    fn node_predicates(&mut self, node: &ast::NodePattern, name: &str, scope: &Scope, out: &mut Vec<Expr>) -> Result<()> {
+    fn node_predicates(
+        &mut self,
+        node: &ast::NodePattern,
+        name: &str,
+        scope: &Scope,
+        out: &mut Vec<Expr>,
+    ) -> Result<()> {
         if !node.labels.is_empty() {
             out.push(Expr::HasLabels(Box::new(Expr::var(name)), node.labels.clone()));
         }
@@ -291,7 +301,9 @@ fn unique_relationships(plan: LogicalPlan, rels: &[RelBinding]) -> LogicalPlan {
     for (i, a) in rels.iter().enumerate() {
         for b in &rels[i + 1..] {
             let p = match (a, b) {
-                (RelBinding::Single(x), RelBinding::Single(y)) => Expr::binary(BinaryOp::Neq, Expr::var(x), Expr::var(y)),
+                (RelBinding::Single(x), RelBinding::Single(y)) => {
+                    Expr::binary(BinaryOp::Neq, Expr::var(x), Expr::var(y))
+                }
                 (RelBinding::Single(x), RelBinding::List(l)) | (RelBinding::List(l), RelBinding::Single(x)) => {
                     Expr::Unary(UnaryOp::Not, Box::new(Expr::binary(BinaryOp::In, Expr::var(x), Expr::var(l))))
                 }

@@ -43,7 +43,11 @@ impl Lowerer {
             let mut names: Vec<String> = scope.names().into_iter().filter(|n| !n.starts_with("__")).collect();
             names.sort();
             if names.is_empty() && p.items.is_empty() && with.is_none() {
-                return Err(Error::semantic("NoVariablesInScope", "RETURN * is not allowed when there are no variables in scope").at(pos));
+                return Err(Error::semantic(
+                    "NoVariablesInScope",
+                    "RETURN * is not allowed when there are no variables in scope",
+                )
+                .at(pos));
             }
             for n in names {
                 items.push((n.clone(), ast::Expr { kind: ast::ExprKind::Variable(n), pos }));
@@ -54,12 +58,17 @@ impl Lowerer {
                 (Some(a), _) => a.clone(),
                 (None, ast::ExprKind::Variable(v)) => v.clone(),
                 (None, _) if with.is_some() => {
-                    return Err(Error::semantic("NoExpressionAlias", "Expression in WITH must be aliased (use AS)").at(item.pos))
+                    return Err(Error::semantic("NoExpressionAlias", "Expression in WITH must be aliased (use AS)")
+                        .at(item.pos))
                 }
                 (None, _) => item.text.clone(),
             };
             if items.iter().any(|(n, _)| *n == name) {
-                return Err(Error::semantic("ColumnNameConflict", format!("Multiple result columns with the same name `{name}`")).at(item.pos));
+                return Err(Error::semantic(
+                    "ColumnNameConflict",
+                    format!("Multiple result columns with the same name `{name}`"),
+                )
+                .at(item.pos));
             }
             items.push((name, item.expr.clone()));
         }
@@ -86,12 +95,8 @@ impl Lowerer {
             if p.distinct {
                 plan = LogicalPlan::Distinct { input: Box::new(plan) };
             }
-            let after = After {
-                old: scope,
-                new: new_scope.clone(),
-                replacements: lowered_items.clone(),
-                aggregates: None,
-            };
+            let after =
+                After { old: scope, new: new_scope.clone(), replacements: lowered_items.clone(), aggregates: None };
             let plan = self.order_skip_limit(plan, p, &new_scope, &items, Some(&after))?;
             self.with_where(plan, where_, &new_scope, Some(&after))?
         } else {
@@ -143,8 +148,11 @@ impl Lowerer {
                 let lowered = self.expr_in(e, &both, Some(&mut reuse))?;
                 if reuse.found.len() > sink.found.len() {
                     // The TCK reports a new aggregate here by the variables it cannot see.
-                    return Err(Error::semantic("UndefinedVariable", "Only aggregates that are also projected may be used here")
-                        .at(e.pos));
+                    return Err(Error::semantic(
+                        "UndefinedVariable",
+                        "Only aggregates that are also projected may be used here",
+                    )
+                    .at(e.pos));
                 }
                 lowered
             }
@@ -187,18 +195,18 @@ impl Lowerer {
         // Only variables and properties of grouping keys may appear beside an aggregate.
         let simple_keys: Vec<(String, Expr)> = keys
             .iter()
-            .filter(|(_, e)| matches!(e, Expr::Variable(_)) || matches!(e, Expr::Property(t, _) if matches!(**t, Expr::Variable(_))))
+            .filter(|(_, e)| {
+                matches!(e, Expr::Variable(_)) || matches!(e, Expr::Property(t, _) if matches!(**t, Expr::Variable(_)))
+            })
             .cloned()
             .collect();
         let finals: Vec<(String, Expr)> = finals.into_iter().map(|(n, e)| (n, replace_keys(e, &simple_keys))).collect();
         check_grouping(&finals, &keys, &sink, pos)?;
         let names: Vec<String> = finals.iter().map(|(n, _)| n.clone()).collect();
-        let hidden: Vec<(String, Expr)> = if p.distinct {
-            Vec::new()
-        } else {
-            sink.found.iter().map(|(n, _)| (n.clone(), Expr::var(n))).collect()
-        };
-        let mut plan = LogicalPlan::Aggregate { input: Box::new(plan), keys: keys.clone(), aggregates: sink.found.clone() };
+        let hidden: Vec<(String, Expr)> =
+            if p.distinct { Vec::new() } else { sink.found.iter().map(|(n, _)| (n.clone(), Expr::var(n))).collect() };
+        let mut plan =
+            LogicalPlan::Aggregate { input: Box::new(plan), keys: keys.clone(), aggregates: sink.found.clone() };
         let mut projected = finals.clone();
         projected.extend(hidden.iter().cloned());
         plan = LogicalPlan::Project { input: Box::new(plan), items: projected, discard: true };
@@ -267,11 +275,19 @@ impl Lowerer {
         if let Expr::Literal(v) = &lowered {
             match v {
                 plexus_storage::Value::Integer(i) if *i < 0 => {
-                    return Err(Error::semantic("NegativeIntegerArgument", format!("{what} must be non-negative, got {i}")).at(e.pos))
+                    return Err(Error::semantic(
+                        "NegativeIntegerArgument",
+                        format!("{what} must be non-negative, got {i}"),
+                    )
+                    .at(e.pos))
                 }
                 plexus_storage::Value::Integer(_) => {}
                 other => {
-                    return Err(Error::semantic("InvalidArgumentType", format!("{what} must be an integer, got {other}")).at(e.pos))
+                    return Err(Error::semantic(
+                        "InvalidArgumentType",
+                        format!("{what} must be an integer, got {other}"),
+                    )
+                    .at(e.pos))
                 }
             }
         }
@@ -305,7 +321,9 @@ fn kind_of(e: &ast::Expr, scope: &Scope) -> VarKind {
     match &e.kind {
         K::Variable(v) => scope.kind(v).unwrap_or(VarKind::Any),
         K::Literal(v) if !v.is_null() => VarKind::Value,
-        K::List(_) | K::Map(_) | K::Binary(..) | K::Comparison(..) | K::CountStar | K::ListComprehension { .. } => VarKind::Value,
+        K::List(_) | K::Map(_) | K::Binary(..) | K::Comparison(..) | K::CountStar | K::ListComprehension { .. } => {
+            VarKind::Value
+        }
         K::Unary(..) | K::Quantified { .. } | K::HasLabels(..) | K::PatternComprehension { .. } => VarKind::Value,
         _ => VarKind::Any,
     }

@@ -39,7 +39,11 @@ impl Lowerer {
     ) -> Result<(Vec<CreateElement>, Vec<PathElement>)> {
         let mut elements = Vec::new();
         let mut path = Vec::new();
-        let node = |this: &mut Self, n: &ast::NodePattern, scope: &mut Scope, elements: &mut Vec<CreateElement>| -> Result<String> {
+        let node = |this: &mut Self,
+                    n: &ast::NodePattern,
+                    scope: &mut Scope,
+                    elements: &mut Vec<CreateElement>|
+         -> Result<String> {
             let name = n.variable.clone().unwrap_or_default();
             if scope.contains(&name) {
                 if !n.labels.is_empty() || n.properties.is_some() {
@@ -55,7 +59,8 @@ impl Lowerer {
         };
         if part.chain.is_empty() {
             if let Some(v) = part.start.variable.as_ref().filter(|v| scope.contains(v)) {
-                return Err(Error::semantic("VariableAlreadyBound", format!("Variable `{v}` already declared")).at(part.start.pos));
+                return Err(Error::semantic("VariableAlreadyBound", format!("Variable `{v}` already declared"))
+                    .at(part.start.pos));
             }
         }
         let mut prev = node(self, &part.start, scope, &mut elements)?;
@@ -64,7 +69,11 @@ impl Lowerer {
             let next = node(self, n, scope, &mut elements)?;
             let name = rel.variable.clone().unwrap_or_default();
             if scope.contains(&name) {
-                return Err(Error::semantic("VariableAlreadyBound", format!("Relationship `{name}` is already declared")).at(rel.pos));
+                return Err(Error::semantic(
+                    "VariableAlreadyBound",
+                    format!("Relationship `{name}` is already declared"),
+                )
+                .at(rel.pos));
             }
             if rel.types.len() != 1 {
                 return Err(Error::semantic(
@@ -74,7 +83,9 @@ impl Lowerer {
                 .at(rel.pos));
             }
             if rel.length.is_some() {
-                return Err(Error::semantic("CreatingVarLength", "Variable-length relationships cannot be created").at(rel.pos));
+                return Err(
+                    Error::semantic("CreatingVarLength", "Variable-length relationships cannot be created").at(rel.pos)
+                );
             }
             let (start, end) = match rel.direction {
                 ast::RelDirection::Right => (prev.clone(), next.clone()),
@@ -90,7 +101,13 @@ impl Lowerer {
             };
             let properties = rel.properties.as_ref().map(|p| self.expr(p, scope)).transpose()?;
             scope.bind(&name, VarKind::Relationship, rel.pos)?;
-            elements.push(CreateElement::Relationship { variable: name.clone(), rel_type: rel.types[0].clone(), start, end, properties });
+            elements.push(CreateElement::Relationship {
+                variable: name.clone(),
+                rel_type: rel.types[0].clone(),
+                start,
+                end,
+                properties,
+            });
             path.push(PathElement::Relationship(name));
             path.push(PathElement::Node(next.clone()));
             prev = next;
@@ -113,7 +130,8 @@ impl Lowerer {
             LogicalPlan::Merge { input: Box::new(plan), pattern: Box::new(pattern), create, on_create, on_match };
         if let Some(p) = path_var {
             scope.bind_new(&p, VarKind::Path, part.pos)?;
-            plan = LogicalPlan::Project { input: Box::new(plan), items: vec![(p, Expr::PathBuild(path))], discard: false };
+            plan =
+                LogicalPlan::Project { input: Box::new(plan), items: vec![(p, Expr::PathBuild(path))], discard: false };
         }
         Ok(plan)
     }
@@ -130,11 +148,19 @@ impl Lowerer {
                     },
                     ast::SetItem::Replace { variable, value } => {
                         scope.require(variable, 0)?;
-                        SetOperation::Properties { variable: variable.clone(), value: self.expr(value, scope)?, replace: true }
+                        SetOperation::Properties {
+                            variable: variable.clone(),
+                            value: self.expr(value, scope)?,
+                            replace: true,
+                        }
                     }
                     ast::SetItem::Merge { variable, value } => {
                         scope.require(variable, 0)?;
-                        SetOperation::Properties { variable: variable.clone(), value: self.expr(value, scope)?, replace: false }
+                        SetOperation::Properties {
+                            variable: variable.clone(),
+                            value: self.expr(value, scope)?,
+                            replace: false,
+                        }
                     }
                     ast::SetItem::Labels { variable, labels } => {
                         scope.require(variable, 0)?;
@@ -169,7 +195,10 @@ impl Lowerer {
         for e in &d.exprs {
             let lowered = self.expr(e, scope)?;
             // Only entities (or expressions that may yield them) can be deleted.
-            if matches!(lowered, Expr::Literal(_) | Expr::List(_) | Expr::Map(_) | Expr::Binary(..) | Expr::HasLabels(..)) {
+            if matches!(
+                lowered,
+                Expr::Literal(_) | Expr::List(_) | Expr::Map(_) | Expr::Binary(..) | Expr::HasLabels(..)
+            ) {
                 return Err(Error::semantic("InvalidDelete", "DELETE expects a node, relationship or path").at(e.pos));
             }
             exprs.push(lowered);
@@ -186,14 +215,20 @@ impl Lowerer {
             body = match clause {
                 ast::Clause::Create(c) => self.create(body, &c.pattern, &mut inner)?,
                 ast::Clause::Merge(m) => self.merge(body, m, &mut inner)?,
-                ast::Clause::Set(s) => LogicalPlan::Set { input: Box::new(body), operations: self.set_items(&s.items, &inner)? },
+                ast::Clause::Set(s) => {
+                    LogicalPlan::Set { input: Box::new(body), operations: self.set_items(&s.items, &inner)? }
+                }
                 ast::Clause::Remove(r) => {
                     LogicalPlan::Set { input: Box::new(body), operations: self.remove_items(&r.items, &inner)? }
                 }
                 ast::Clause::Delete(d) => self.delete(body, d, &inner)?,
                 ast::Clause::Foreach(f2) => self.foreach(body, f2, &inner)?,
                 _ => {
-                    return Err(Error::semantic("InvalidClauseComposition", "Only updating clauses are allowed inside FOREACH").at(f.pos))
+                    return Err(Error::semantic(
+                        "InvalidClauseComposition",
+                        "Only updating clauses are allowed inside FOREACH",
+                    )
+                    .at(f.pos))
                 }
             };
         }

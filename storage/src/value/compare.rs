@@ -72,10 +72,9 @@ impl Ternary {
         match v {
             Value::Null => Ok(Ternary::Null),
             Value::Boolean(b) => Ok(Ternary::from(*b)),
-            other => Err(Error::type_error(
-                "InvalidArgumentType",
-                format!("expected a BOOLEAN, got {}", other.type_name()),
-            )),
+            other => {
+                Err(Error::type_error("InvalidArgumentType", format!("expected a BOOLEAN, got {}", other.type_name())))
+            }
         }
     }
 }
@@ -209,10 +208,7 @@ fn paths_same(a: &Path, b: &Path) -> bool {
     a.nodes.len() == b.nodes.len()
         && a.relationships.len() == b.relationships.len()
         && a.nodes.iter().zip(&b.nodes).all(|(x, y)| x.id == y.id)
-        && a.relationships
-            .iter()
-            .zip(&b.relationships)
-            .all(|(x, y)| x.id == y.id)
+        && a.relationships.iter().zip(&b.relationships).all(|(x, y)| x.id == y.id)
 }
 
 /// Combine element results of `=` over a sequence: any false → false, else any null → null.
@@ -308,8 +304,9 @@ impl Value {
             }
             (Date(a), Date(b)) => ord(a.cmp(b)),
             (LocalTime(a), LocalTime(b)) => ord(a.cmp(b)),
-            (Time(a), Time(b)) => ord(time_instant(a.nanos, a.offset_seconds)
-                .cmp(&time_instant(b.nanos, b.offset_seconds))),
+            (Time(a), Time(b)) => {
+                ord(time_instant(a.nanos, a.offset_seconds).cmp(&time_instant(b.nanos, b.offset_seconds)))
+            }
             (LocalDateTime(a), LocalDateTime(b)) => ord(a.cmp(b)),
             (DateTime(a), DateTime(b)) => ord((a.seconds, a.nanos).cmp(&(b.seconds, b.nanos))),
             _ => Comparison::Null,
@@ -409,12 +406,9 @@ impl Value {
                 .cmp(&time_instant(b.nanos, b.offset_seconds))
                 .then(a.offset_seconds.cmp(&b.offset_seconds)),
             (LocalDateTime(a), LocalDateTime(b)) => a.cmp(b),
-            (DateTime(a), DateTime(b)) => (a.seconds, a.nanos, a.offset_seconds, &a.zone).cmp(&(
-                b.seconds,
-                b.nanos,
-                b.offset_seconds,
-                &b.zone,
-            )),
+            (DateTime(a), DateTime(b)) => {
+                (a.seconds, a.nanos, a.offset_seconds, &a.zone).cmp(&(b.seconds, b.nanos, b.offset_seconds, &b.zone))
+            }
             (Duration(a), Duration(b)) => {
                 (a.months, a.days, a.seconds, a.nanos).cmp(&(b.months, b.days, b.seconds, b.nanos))
             }
@@ -428,19 +422,12 @@ impl Value {
         match (self, other) {
             (Null, Null) => true,
             (Float(a), Float(b)) if a.is_nan() && b.is_nan() => true,
-            (Integer(_) | Float(_), Integer(_) | Float(_)) => {
-                cmp_numbers(self, other) == Some(Ordering::Equal)
-            }
+            (Integer(_) | Float(_), Integer(_) | Float(_)) => cmp_numbers(self, other) == Some(Ordering::Equal),
             (Boolean(a), Boolean(b)) => a == b,
             (String(a), String(b)) => a == b,
-            (List(a), List(b)) => {
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.equivalent(y))
-            }
+            (List(a), List(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.equivalent(y)),
             (Map(a), Map(b)) => {
-                a.len() == b.len()
-                    && a.iter()
-                        .zip(b.iter())
-                        .all(|((ka, va), (kb, vb))| ka == kb && va.equivalent(vb))
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|((ka, va), (kb, vb))| ka == kb && va.equivalent(vb))
             }
             (Node(a), Node(b)) => a.id == b.id,
             (Relationship(a), Relationship(b)) => a.id == b.id,
@@ -570,12 +557,7 @@ mod tests {
         Value::List(v)
     }
     fn m(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
+        Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
     }
     fn i(x: i64) -> Value {
         Value::Integer(x)
@@ -587,11 +569,7 @@ mod tests {
         Value::String(x.into())
     }
     fn node(id: u64) -> Value {
-        Value::Node(Box::new(Node {
-            id,
-            labels: vec![],
-            properties: BTreeMap::new(),
-        }))
+        Value::Node(Box::new(Node { id, labels: vec![], properties: BTreeMap::new() }))
     }
     fn rel(id: u64) -> Value {
         Value::Relationship(Box::new(Relationship {
@@ -657,18 +635,9 @@ mod tests {
         assert_eq!(l(vec![N]).cypher_eq(&l(vec![i(1)])), U);
         assert_eq!(l(vec![s("a")]).cypher_eq(&l(vec![i(1)])), F);
         let one = l(vec![i(1)]);
-        assert_eq!(
-            l(vec![one.clone()]).cypher_eq(&l(vec![one.clone(), l(vec![N])])),
-            F
-        );
-        assert_eq!(
-            l(vec![one.clone(), l(vec![i(2)])]).cypher_eq(&l(vec![one.clone(), l(vec![N])])),
-            U
-        );
-        assert_eq!(
-            l(vec![one.clone(), l(vec![i(2), i(3)])]).cypher_eq(&l(vec![one, l(vec![N])])),
-            F
-        );
+        assert_eq!(l(vec![one.clone()]).cypher_eq(&l(vec![one.clone(), l(vec![N])])), F);
+        assert_eq!(l(vec![one.clone(), l(vec![i(2)])]).cypher_eq(&l(vec![one.clone(), l(vec![N])])), U);
+        assert_eq!(l(vec![one.clone(), l(vec![i(2), i(3)])]).cypher_eq(&l(vec![one, l(vec![N])])), F);
         assert_eq!(l(vec![i(1), N]).cypher_eq(&l(vec![i(1), N])), U);
         assert_eq!(l(vec![i(1), f(2.0)]).cypher_eq(&l(vec![f(1.0), i(2)])), T);
         assert_eq!(l(vec![]).cypher_eq(&l(vec![])), T);
@@ -683,38 +652,18 @@ mod tests {
         assert_eq!(m(&[("k", N)]).cypher_eq(&m(&[("k", N), ("l", N)])), F);
         assert_eq!(m(&[("k", N)]).cypher_eq(&m(&[("k", N)])), U);
         assert_eq!(m(&[("k", i(1))]).cypher_eq(&m(&[("k", N)])), U);
-        assert_eq!(
-            m(&[("k", i(1)), ("l", N)]).cypher_eq(&m(&[("k", N), ("l", i(1))])),
-            U
-        );
-        assert_eq!(
-            m(&[("k", i(1)), ("l", N)]).cypher_eq(&m(&[("k", i(1)), ("l", i(1))])),
-            U
-        );
-        assert_eq!(
-            m(&[("k", i(1)), ("l", N)]).cypher_eq(&m(&[("k", i(2)), ("l", N)])),
-            F
-        );
+        assert_eq!(m(&[("k", i(1)), ("l", N)]).cypher_eq(&m(&[("k", N), ("l", i(1))])), U);
+        assert_eq!(m(&[("k", i(1)), ("l", N)]).cypher_eq(&m(&[("k", i(1)), ("l", i(1))])), U);
+        assert_eq!(m(&[("k", i(1)), ("l", N)]).cypher_eq(&m(&[("k", i(2)), ("l", N)])), F);
     }
 
     #[test]
     fn equality_temporal() {
-        let d1 = Value::Duration(Duration {
-            months: 1,
-            days: 2,
-            seconds: 3,
-            nanos: 0,
-        });
+        let d1 = Value::Duration(Duration { months: 1, days: 2, seconds: 3, nanos: 0 });
         assert_eq!(d1.cypher_eq(&d1.clone()), T);
         assert_eq!(d1.cypher_eq(&Value::Date(Date { days: 1 })), F);
-        assert_eq!(
-            Value::Date(Date { days: 1 }).cypher_eq(&Value::Date(Date { days: 1 })),
-            T
-        );
-        assert_eq!(
-            Value::Date(Date { days: 1 }).cypher_eq(&Value::Date(Date { days: 2 })),
-            F
-        );
+        assert_eq!(Value::Date(Date { days: 1 }).cypher_eq(&Value::Date(Date { days: 1 })), T);
+        assert_eq!(Value::Date(Date { days: 1 }).cypher_eq(&Value::Date(Date { days: 2 })), F);
     }
 
     #[test]
@@ -763,53 +712,25 @@ mod tests {
 
     #[test]
     fn temporal_comparisons() {
-        let t1 = Value::Time(Time {
-            nanos: 10 * 3600 * 1_000_000_000,
-            offset_seconds: 3600,
-        });
-        let t2 = Value::Time(Time {
-            nanos: (9 * 3600 + 35 * 60) * 1_000_000_000,
-            offset_seconds: 0,
-        });
+        let t1 = Value::Time(Time { nanos: 10 * 3600 * 1_000_000_000, offset_seconds: 3600 });
+        let t2 = Value::Time(Time { nanos: (9 * 3600 + 35 * 60) * 1_000_000_000, offset_seconds: 0 });
         assert_eq!(t1.cypher_lt(&t2), T);
         assert_eq!(t1.cypher_eq(&t2), F);
         let lt = Value::LocalTime(LocalTime { nanos: 5 });
         assert_eq!(lt.cypher_lt(&t1), U);
-        let dt1 = Value::DateTime(DateTime {
-            seconds: 10,
-            nanos: 0,
-            offset_seconds: 3600,
-            zone: None,
-        });
-        let dt2 = Value::DateTime(DateTime {
-            seconds: 10,
-            nanos: 1,
-            offset_seconds: 0,
-            zone: None,
-        });
+        let dt1 = Value::DateTime(DateTime { seconds: 10, nanos: 0, offset_seconds: 3600, zone: None });
+        let dt2 = Value::DateTime(DateTime { seconds: 10, nanos: 1, offset_seconds: 0, zone: None });
         assert_eq!(dt1.cypher_lt(&dt2), T);
-        let d = Value::Duration(Duration {
-            months: 1,
-            days: 0,
-            seconds: 0,
-            nanos: 0,
-        });
+        let d = Value::Duration(Duration { months: 1, days: 0, seconds: 0, nanos: 0 });
         assert_eq!(d.cypher_lt(&d), U);
-        assert_eq!(
-            Value::Date(Date { days: -5 }).cypher_lt(&Value::Date(Date { days: 3 })),
-            T
-        );
+        assert_eq!(Value::Date(Date { days: -5 }).cypher_lt(&Value::Date(Date { days: 3 })), T);
     }
 
     #[test]
     fn total_order_across_types() {
         // ReturnOrderBy1 [11]
         let path = Value::Path(Box::new(crate::value::Path {
-            nodes: vec![Node {
-                id: 0,
-                labels: vec![],
-                properties: BTreeMap::new(),
-            }],
+            nodes: vec![Node { id: 0, labels: vec![], properties: BTreeMap::new() }],
             relationships: vec![],
         }));
         let expected = vec![
@@ -818,28 +739,12 @@ mod tests {
             rel(0),
             l(vec![s("list")]),
             path,
-            Value::DateTime(DateTime {
-                seconds: 0,
-                nanos: 0,
-                offset_seconds: 0,
-                zone: None,
-            }),
-            Value::LocalDateTime(crate::value::LocalDateTime {
-                seconds: 0,
-                nanos: 0,
-            }),
+            Value::DateTime(DateTime { seconds: 0, nanos: 0, offset_seconds: 0, zone: None }),
+            Value::LocalDateTime(crate::value::LocalDateTime { seconds: 0, nanos: 0 }),
             Value::Date(Date { days: 0 }),
-            Value::Time(Time {
-                nanos: 0,
-                offset_seconds: 0,
-            }),
+            Value::Time(Time { nanos: 0, offset_seconds: 0 }),
             Value::LocalTime(LocalTime { nanos: 0 }),
-            Value::Duration(Duration {
-                months: 0,
-                days: 0,
-                seconds: 0,
-                nanos: 0,
-            }),
+            Value::Duration(Duration { months: 0, days: 0, seconds: 0, nanos: 0 }),
             s("text"),
             Value::Boolean(false),
             Value::Boolean(true),
@@ -863,25 +768,13 @@ mod tests {
         assert_eq!(i(2).order_cmp(&f(1.5)), Ordering::Greater);
         assert_eq!(f(f64::NAN).order_cmp(&i(i64::MAX)), Ordering::Greater);
         assert_eq!(f(f64::NAN).order_cmp(&N), Ordering::Less);
-        assert_eq!(
-            l(vec![i(1)]).order_cmp(&l(vec![i(1), i(0)])),
-            Ordering::Less
-        );
-        assert_eq!(
-            l(vec![i(2)]).order_cmp(&l(vec![i(1), i(0)])),
-            Ordering::Greater
-        );
+        assert_eq!(l(vec![i(1)]).order_cmp(&l(vec![i(1), i(0)])), Ordering::Less);
+        assert_eq!(l(vec![i(2)]).order_cmp(&l(vec![i(1), i(0)])), Ordering::Greater);
         // Mixed lists: element type order applies ('a' < 1 since STRING < NUMBER).
         assert_eq!(l(vec![s("a")]).order_cmp(&l(vec![i(1)])), Ordering::Less);
         assert_eq!(l(vec![N]).order_cmp(&l(vec![i(1)])), Ordering::Greater);
-        assert_eq!(
-            m(&[("a", i(1))]).order_cmp(&m(&[("b", i(0))])),
-            Ordering::Less
-        );
-        assert_eq!(
-            m(&[("a", i(1))]).order_cmp(&m(&[("a", i(2))])),
-            Ordering::Less
-        );
+        assert_eq!(m(&[("a", i(1))]).order_cmp(&m(&[("b", i(0))])), Ordering::Less);
+        assert_eq!(m(&[("a", i(1))]).order_cmp(&m(&[("a", i(2))])), Ordering::Less);
         assert_eq!(node(1).order_cmp(&node(2)), Ordering::Less);
         assert_eq!(s("B").order_cmp(&s("a")), Ordering::Less);
     }

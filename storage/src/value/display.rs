@@ -117,11 +117,7 @@ impl fmt::Display for LocalDateTime {
 impl fmt::Display for DateTime {
     /// ISO-8601 date-time with offset and optional zone, e.g. `2015-07-21T12:31:14+01:00[Europe/Stockholm]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_local_datetime(
-            f,
-            self.seconds as i128 + self.offset_seconds as i128,
-            self.nanos,
-        )?;
+        write_local_datetime(f, self.seconds as i128 + self.offset_seconds as i128, self.nanos)?;
         write_offset(f, self.offset_seconds)?;
         if let Some(zone) = &self.zone {
             write!(f, "[{zone}]")?;
@@ -182,11 +178,7 @@ pub(crate) fn format_float(x: f64) -> String {
         return "NaN".into();
     }
     if x.is_infinite() {
-        return if x > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
+        return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
     }
     let abs = x.abs();
     if abs == 0.0 || (1e-3..1e7).contains(&abs) {
@@ -338,26 +330,13 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn props(pairs: &[(&str, Value)]) -> BTreeMap<String, Value> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
     }
     fn node(id: u64, labels: &[&str], p: &[(&str, Value)]) -> Node {
-        Node {
-            id,
-            labels: labels.iter().map(|s| s.to_string()).collect(),
-            properties: props(p),
-        }
+        Node { id, labels: labels.iter().map(|s| s.to_string()).collect(), properties: props(p) }
     }
     fn rel(id: u64, start: u64, end: u64, t: &str, p: &[(&str, Value)]) -> Relationship {
-        Relationship {
-            id,
-            start,
-            end,
-            rel_type: t.into(),
-            properties: props(p),
-        }
+        Relationship { id, start, end, rel_type: t.into(), properties: props(p) }
     }
 
     #[test]
@@ -369,10 +348,7 @@ mod tests {
         assert_eq!(Value::Float(-0.5).to_string(), "-0.5");
         assert_eq!(Value::Float(2.3).to_string(), "2.3");
         assert_eq!(Value::Float(1e10).to_string(), "1.0E10");
-        assert_eq!(
-            Value::Float(1.2635418652381264e305).to_string(),
-            "1.2635418652381264E305"
-        );
+        assert_eq!(Value::Float(1.2635418652381264e305).to_string(), "1.2635418652381264E305");
         assert_eq!(Value::Float(1.5e-5).to_string(), "1.5E-5");
         assert_eq!(Value::Float(0.001).to_string(), "0.001");
         assert_eq!(Value::Float(1234567.0).to_string(), "1234567.0");
@@ -380,10 +356,7 @@ mod tests {
         assert_eq!(Value::Float(f64::NAN).to_string(), "NaN");
         assert_eq!(Value::Float(f64::INFINITY).to_string(), "Infinity");
         assert_eq!(Value::Float(f64::NEG_INFINITY).to_string(), "-Infinity");
-        assert_eq!(
-            Value::from("it's a \\ test").to_string(),
-            r"'it\'s a \\ test'"
-        );
+        assert_eq!(Value::from("it's a \\ test").to_string(), r"'it\'s a \\ test'");
         assert_eq!(Value::from("x").to_display_string(), "x");
         assert_eq!(Value::Integer(3).to_display_string(), "3");
     }
@@ -409,21 +382,11 @@ mod tests {
         let r = rel(1, 1, 2, "T", &[("w", Value::Integer(1))]);
         assert_eq!(Value::Relationship(Box::new(r)).to_string(), "[:T {w: 1}]");
         let path = Path {
-            nodes: vec![
-                node(1, &["A"], &[]),
-                node(2, &["B"], &[]),
-                node(3, &["C"], &[]),
-            ],
+            nodes: vec![node(1, &["A"], &[]), node(2, &["B"], &[]), node(3, &["C"], &[])],
             relationships: vec![rel(10, 1, 2, "R", &[]), rel(11, 3, 2, "S", &[])],
         };
-        assert_eq!(
-            Value::Path(Box::new(path)).to_string(),
-            "<(:A)-[:R]->(:B)<-[:S]-(:C)>"
-        );
-        let single = Path {
-            nodes: vec![node(1, &["N"], &[])],
-            relationships: vec![],
-        };
+        assert_eq!(Value::Path(Box::new(path)).to_string(), "<(:A)-[:R]->(:B)<-[:S]-(:C)>");
+        let single = Path { nodes: vec![node(1, &["N"], &[])], relationships: vec![] };
         assert_eq!(Value::Path(Box::new(single)).to_string(), "<(:N)>");
     }
 
@@ -439,84 +402,18 @@ mod tests {
         let _ = Date { days: i64::MAX }.to_string();
         let _ = Date { days: i64::MIN }.to_string();
         let nanos = |h: i64, m: i64, s: i64, n: i64| ((h * 60 + m) * 60 + s) * 1_000_000_000 + n;
-        assert_eq!(
-            LocalTime {
-                nanos: nanos(12, 31, 14, 645_876_123)
-            }
-            .to_string(),
-            "12:31:14.645876123"
-        );
-        assert_eq!(
-            LocalTime {
-                nanos: nanos(12, 31, 14, 645_000_000)
-            }
-            .to_string(),
-            "12:31:14.645"
-        );
-        assert_eq!(
-            LocalTime {
-                nanos: nanos(12, 31, 14, 645_876_000)
-            }
-            .to_string(),
-            "12:31:14.645876"
-        );
-        assert_eq!(
-            LocalTime {
-                nanos: nanos(12, 31, 0, 0)
-            }
-            .to_string(),
-            "12:31"
-        );
-        assert_eq!(
-            LocalTime {
-                nanos: nanos(0, 0, 0, 2)
-            }
-            .to_string(),
-            "00:00:00.000000002"
-        );
-        assert_eq!(
-            Time {
-                nanos: nanos(12, 31, 14, 0),
-                offset_seconds: 3600
-            }
-            .to_string(),
-            "12:31:14+01:00"
-        );
-        assert_eq!(
-            Time {
-                nanos: nanos(12, 0, 0, 0),
-                offset_seconds: -3600
-            }
-            .to_string(),
-            "12:00-01:00"
-        );
-        assert_eq!(
-            Time {
-                nanos: nanos(12, 0, 0, 0),
-                offset_seconds: 0
-            }
-            .to_string(),
-            "12:00Z"
-        );
-        assert_eq!(
-            Time {
-                nanos: 0,
-                offset_seconds: 2 * 3600 + 5 * 60 + 59
-            }
-            .to_string(),
-            "00:00+02:05:59"
-        );
-        let ldt = LocalDateTime {
-            seconds: 16637 * 86400 + 12 * 3600 + 31 * 60 + 14,
-            nanos: 0,
-        };
+        assert_eq!(LocalTime { nanos: nanos(12, 31, 14, 645_876_123) }.to_string(), "12:31:14.645876123");
+        assert_eq!(LocalTime { nanos: nanos(12, 31, 14, 645_000_000) }.to_string(), "12:31:14.645");
+        assert_eq!(LocalTime { nanos: nanos(12, 31, 14, 645_876_000) }.to_string(), "12:31:14.645876");
+        assert_eq!(LocalTime { nanos: nanos(12, 31, 0, 0) }.to_string(), "12:31");
+        assert_eq!(LocalTime { nanos: nanos(0, 0, 0, 2) }.to_string(), "00:00:00.000000002");
+        assert_eq!(Time { nanos: nanos(12, 31, 14, 0), offset_seconds: 3600 }.to_string(), "12:31:14+01:00");
+        assert_eq!(Time { nanos: nanos(12, 0, 0, 0), offset_seconds: -3600 }.to_string(), "12:00-01:00");
+        assert_eq!(Time { nanos: nanos(12, 0, 0, 0), offset_seconds: 0 }.to_string(), "12:00Z");
+        assert_eq!(Time { nanos: 0, offset_seconds: 2 * 3600 + 5 * 60 + 59 }.to_string(), "00:00+02:05:59");
+        let ldt = LocalDateTime { seconds: 16637 * 86400 + 12 * 3600 + 31 * 60 + 14, nanos: 0 };
         assert_eq!(ldt.to_string(), "2015-07-21T12:31:14");
-        let dt = DateTime {
-            seconds: ldt.seconds,
-            nanos: 0,
-            offset_seconds: 0,
-            zone: None,
-        };
+        let dt = DateTime { seconds: ldt.seconds, nanos: 0, offset_seconds: 0, zone: None };
         assert_eq!(dt.to_string(), "2015-07-21T12:31:14Z");
         let dt = DateTime {
             seconds: ldt.seconds - 3600,
@@ -524,45 +421,22 @@ mod tests {
             offset_seconds: 3600,
             zone: Some("Europe/Stockholm".into()),
         };
-        assert_eq!(
-            dt.to_string(),
-            "2015-07-21T12:31:14+01:00[Europe/Stockholm]"
-        );
-        assert_eq!(
-            Value::Date(Date { days: 16637 }).to_string(),
-            "'2015-07-21'"
-        );
-        assert_eq!(
-            Value::Date(Date { days: 16637 }).to_display_string(),
-            "2015-07-21"
-        );
+        assert_eq!(dt.to_string(), "2015-07-21T12:31:14+01:00[Europe/Stockholm]");
+        assert_eq!(Value::Date(Date { days: 16637 }).to_string(), "'2015-07-21'");
+        assert_eq!(Value::Date(Date { days: 16637 }).to_display_string(), "2015-07-21");
     }
 
     #[test]
     fn durations() {
-        let d = |months, days, seconds, nanos| {
-            Duration {
-                months,
-                days,
-                seconds,
-                nanos,
-            }
-            .to_string()
-        };
-        assert_eq!(
-            d(14, 3, 4 * 3600 + 5 * 60 + 6, 500_000_000),
-            "P1Y2M3DT4H5M6.5S"
-        );
+        let d = |months, days, seconds, nanos| Duration { months, days, seconds, nanos }.to_string();
+        assert_eq!(d(14, 3, 4 * 3600 + 5 * 60 + 6, 500_000_000), "P1Y2M3DT4H5M6.5S");
         assert_eq!(d(0, 0, 0, 0), "PT0S");
         assert_eq!(d(12, 0, 0, 0), "P1Y");
         assert_eq!(d(-23, 0, 0, 0), "P-1Y-11M");
         assert_eq!(d(0, -27, 0, 0), "P-27D");
         assert_eq!(d(0, 1, 0, -1_000_000), "P1DT-0.001S");
         assert_eq!(d(0, 14, 70, 1), "P14DT1M10.000000001S");
-        assert_eq!(
-            d(0, 0, -(21 * 3600 + 40 * 60 + 32), -142_000_000),
-            "PT-21H-40M-32.142S"
-        );
+        assert_eq!(d(0, 0, -(21 * 3600 + 40 * 60 + 32), -142_000_000), "PT-21H-40M-32.142S");
         assert_eq!(d(0, 0, 3600, 0), "PT1H");
         let _ = d(i64::MIN, i64::MIN, i64::MIN, i32::MIN);
     }

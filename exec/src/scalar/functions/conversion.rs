@@ -26,13 +26,8 @@ pub fn parse_float(s: &str) -> Option<f64> {
         _ => {}
     }
     let plain = !unsigned.is_empty()
-        && unsigned
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-        && unsigned
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || c == '.');
+        && unsigned.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && unsigned.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.');
     if plain {
         s.parse::<f64>().ok()
     } else {
@@ -42,9 +37,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
 
 /// Parse an integer string; falls back to a float string truncated toward zero.
 pub fn parse_integer(s: &str) -> Option<i64> {
-    s.parse::<i64>()
-        .ok()
-        .or_else(|| parse_float(s).and_then(float_to_int))
+    s.parse::<i64>().ok().or_else(|| parse_float(s).and_then(float_to_int))
 }
 
 /// `Ok(None)` means "cannot convert this value" (null for the OrNull variants).
@@ -86,11 +79,7 @@ fn boolean_of(v: &Value) -> Option<Option<bool>> {
 fn string_of(v: &Value) -> Option<Option<String>> {
     match v {
         Value::Null => Some(None),
-        Value::List(_)
-        | Value::Map(_)
-        | Value::Node(_)
-        | Value::Relationship(_)
-        | Value::Path(_) => None,
+        Value::List(_) | Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => None,
         other => Some(Some(other.to_display_string())),
     }
 }
@@ -98,9 +87,7 @@ fn string_of(v: &Value) -> Option<Option<String>> {
 /// `toInteger(x)`: integers, floats (truncated), booleans, numeric strings; other strings → null.
 pub fn to_integer(args: &[Value]) -> Result<Value> {
     let v = arg(args, 0);
-    integer_of(v)
-        .map(Value::from)
-        .ok_or_else(|| invalid_arg("toInteger", "a STRING, NUMBER or BOOLEAN", v))
+    integer_of(v).map(Value::from).ok_or_else(|| invalid_arg("toInteger", "a STRING, NUMBER or BOOLEAN", v))
 }
 
 /// `toIntegerOrNull(x)`: like `toInteger` but null instead of a type error.
@@ -111,9 +98,7 @@ pub fn to_integer_or_null(args: &[Value]) -> Result<Value> {
 /// `toFloat(x)`: numbers and numeric strings; other strings → null.
 pub fn to_float(args: &[Value]) -> Result<Value> {
     let v = arg(args, 0);
-    float_of(v)
-        .map(Value::from)
-        .ok_or_else(|| invalid_arg("toFloat", "a STRING or NUMBER", v))
+    float_of(v).map(Value::from).ok_or_else(|| invalid_arg("toFloat", "a STRING or NUMBER", v))
 }
 
 /// `toFloatOrNull(x)`: like `toFloat` but null instead of a type error.
@@ -124,9 +109,7 @@ pub fn to_float_or_null(args: &[Value]) -> Result<Value> {
 /// `toBoolean(x)`: booleans, integers (non-zero is true), `'true'`/`'false'` strings.
 pub fn to_boolean(args: &[Value]) -> Result<Value> {
     let v = arg(args, 0);
-    boolean_of(v)
-        .map(Value::from)
-        .ok_or_else(|| invalid_arg("toBoolean", "a STRING, INTEGER or BOOLEAN", v))
+    boolean_of(v).map(Value::from).ok_or_else(|| invalid_arg("toBoolean", "a STRING, INTEGER or BOOLEAN", v))
 }
 
 /// `toBooleanOrNull(x)`: like `toBoolean` but null instead of a type error.
@@ -137,9 +120,7 @@ pub fn to_boolean_or_null(args: &[Value]) -> Result<Value> {
 /// `toString(x)`: scalars and temporals as text (no quotes); collections and graph values fail.
 pub fn to_string(args: &[Value]) -> Result<Value> {
     let v = arg(args, 0);
-    string_of(v)
-        .map(Value::from)
-        .ok_or_else(|| invalid_arg("toString", "a scalar or temporal value", v))
+    string_of(v).map(Value::from).ok_or_else(|| invalid_arg("toString", "a scalar or temporal value", v))
 }
 
 /// `toStringOrNull(x)`: like `toString` but null instead of a type error.
@@ -157,30 +138,22 @@ fn map_list(func: &str, v: &Value, f: impl Fn(&Value) -> Value) -> Result<Value>
 
 /// `toIntegerList(list)`: `toIntegerOrNull` on each element.
 pub fn to_integer_list(args: &[Value]) -> Result<Value> {
-    map_list("toIntegerList", arg(args, 0), |v| {
-        integer_of(v).flatten().into()
-    })
+    map_list("toIntegerList", arg(args, 0), |v| integer_of(v).flatten().into())
 }
 
 /// `toFloatList(list)`: `toFloatOrNull` on each element.
 pub fn to_float_list(args: &[Value]) -> Result<Value> {
-    map_list("toFloatList", arg(args, 0), |v| {
-        float_of(v).flatten().into()
-    })
+    map_list("toFloatList", arg(args, 0), |v| float_of(v).flatten().into())
 }
 
 /// `toBooleanList(list)`: `toBooleanOrNull` on each element.
 pub fn to_boolean_list(args: &[Value]) -> Result<Value> {
-    map_list("toBooleanList", arg(args, 0), |v| {
-        boolean_of(v).flatten().into()
-    })
+    map_list("toBooleanList", arg(args, 0), |v| boolean_of(v).flatten().into())
 }
 
 /// `toStringList(list)`: `toStringOrNull` on each element.
 pub fn to_string_list(args: &[Value]) -> Result<Value> {
-    map_list("toStringList", arg(args, 0), |v| {
-        string_of(v).flatten().into()
-    })
+    map_list("toStringList", arg(args, 0), |v| string_of(v).flatten().into())
 }
 
 #[cfg(test)]
@@ -211,10 +184,7 @@ mod tests {
         assert_eq!(to_integer(&[Value::Boolean(true)]).unwrap(), i(1));
         assert_eq!(to_integer(&[f(f64::NAN)]).unwrap(), N);
         assert_eq!(to_integer(&[f(1e300)]).unwrap(), N);
-        assert_eq!(
-            to_integer(&[s("9223372036854775807")]).unwrap(),
-            i(i64::MAX)
-        );
+        assert_eq!(to_integer(&[s("9223372036854775807")]).unwrap(), i(i64::MAX));
         assert_eq!(to_integer(&[N]).unwrap(), N);
         assert!(type_err(to_integer(&[l(vec![])])));
         assert!(type_err(to_integer(&[Value::Map(Default::default())])));
@@ -244,10 +214,7 @@ mod tests {
         assert_eq!(to_boolean(&[s("true")]).unwrap(), Value::Boolean(true));
         assert_eq!(to_boolean(&[s("FALSE")]).unwrap(), Value::Boolean(false));
         assert_eq!(to_boolean(&[s("foo")]).unwrap(), N);
-        assert_eq!(
-            to_boolean(&[Value::Boolean(true)]).unwrap(),
-            Value::Boolean(true)
-        );
+        assert_eq!(to_boolean(&[Value::Boolean(true)]).unwrap(), Value::Boolean(true));
         assert_eq!(to_boolean(&[i(0)]).unwrap(), Value::Boolean(false));
         assert!(type_err(to_boolean(&[f(1.0)])));
         assert!(type_err(to_boolean(&[l(vec![])])));
@@ -262,10 +229,7 @@ mod tests {
         assert_eq!(to_string(&[f(2.3)]).unwrap(), s("2.3"));
         assert_eq!(to_string(&[f(1.0)]).unwrap(), s("1.0"));
         assert_eq!(to_string(&[s("apa")]).unwrap(), s("apa"));
-        assert_eq!(
-            to_string(&[Value::Date(Date { days: 0 })]).unwrap(),
-            s("1970-01-01")
-        );
+        assert_eq!(to_string(&[Value::Date(Date { days: 0 })]).unwrap(), s("1970-01-01"));
         assert_eq!(to_string(&[N]).unwrap(), N);
         assert!(type_err(to_string(&[l(vec![])])));
         assert_eq!(to_string_or_null(&[l(vec![])]).unwrap(), N);
@@ -273,19 +237,13 @@ mod tests {
 
     #[test]
     fn lists() {
-        assert_eq!(
-            to_integer_list(&[l(vec![s("1"), f(2.5), s("x"), l(vec![])])]).unwrap(),
-            l(vec![i(1), i(2), N, N])
-        );
+        assert_eq!(to_integer_list(&[l(vec![s("1"), f(2.5), s("x"), l(vec![])])]).unwrap(), l(vec![i(1), i(2), N, N]));
         assert_eq!(to_float_list(&[l(vec![i(1)])]).unwrap(), l(vec![f(1.0)]));
         assert_eq!(
             to_boolean_list(&[l(vec![s("true"), i(0)])]).unwrap(),
             l(vec![Value::Boolean(true), Value::Boolean(false)])
         );
-        assert_eq!(
-            to_string_list(&[l(vec![i(1), N])]).unwrap(),
-            l(vec![s("1"), N])
-        );
+        assert_eq!(to_string_list(&[l(vec![i(1), N])]).unwrap(), l(vec![s("1"), N]));
         assert_eq!(to_string_list(&[N]).unwrap(), N);
         assert!(to_string_list(&[i(1)]).is_err());
     }

@@ -27,23 +27,17 @@ fn list_arg<'a>(func: &str, v: &'a Value) -> Result<Option<&'a [Value]>> {
 
 /// `head(list)`: the first element, null if empty.
 pub fn head(args: &[Value]) -> Result<Value> {
-    Ok(list_arg("head", arg(args, 0))?
-        .and_then(|l| l.first().cloned())
-        .unwrap_or(Value::Null))
+    Ok(list_arg("head", arg(args, 0))?.and_then(|l| l.first().cloned()).unwrap_or(Value::Null))
 }
 
 /// `last(list)`: the last element, null if empty.
 pub fn last(args: &[Value]) -> Result<Value> {
-    Ok(list_arg("last", arg(args, 0))?
-        .and_then(|l| l.last().cloned())
-        .unwrap_or(Value::Null))
+    Ok(list_arg("last", arg(args, 0))?.and_then(|l| l.last().cloned()).unwrap_or(Value::Null))
 }
 
 /// `tail(list)`: all but the first element (`[]` for an empty list).
 pub fn tail(args: &[Value]) -> Result<Value> {
-    Ok(list_arg("tail", arg(args, 0))?.map_or(Value::Null, |l| {
-        Value::List(l.iter().skip(1).cloned().collect())
-    }))
+    Ok(list_arg("tail", arg(args, 0))?.map_or(Value::Null, |l| Value::List(l.iter().skip(1).cloned().collect())))
 }
 
 fn range_int(v: &Value) -> Result<Option<i64>> {
@@ -52,10 +46,7 @@ fn range_int(v: &Value) -> Result<Option<i64>> {
         Value::Integer(i) => Ok(Some(*i)),
         other => Err(Error::argument(
             "InvalidArgumentType",
-            format!(
-                "range() expects INTEGER arguments, got {}",
-                other.type_name()
-            ),
+            format!("range() expects INTEGER arguments, got {}", other.type_name()),
         )),
     }
 }
@@ -64,19 +55,12 @@ fn range_int(v: &Value) -> Result<Option<i64>> {
 pub fn range(args: &[Value]) -> Result<Value> {
     let start = range_int(arg(args, 0))?;
     let end = range_int(arg(args, 1))?;
-    let step = if args.len() > 2 {
-        range_int(arg(args, 2))?
-    } else {
-        Some(1)
-    };
+    let step = if args.len() > 2 { range_int(arg(args, 2))? } else { Some(1) };
     let (Some(start), Some(end), Some(step)) = (start, end, step) else {
         return Ok(Value::Null);
     };
     if step == 0 {
-        return Err(Error::argument(
-            "NumberOutOfRange",
-            "range() step must not be zero",
-        ));
+        return Err(Error::argument("NumberOutOfRange", "range() step must not be zero"));
     }
     let (s, e, st) = (start as i128, end as i128, step as i128);
     if (st > 0 && e < s) || (st < 0 && e > s) {
@@ -89,11 +73,7 @@ pub fn range(args: &[Value]) -> Result<Value> {
             format!("range() would produce {len} elements (limit {MAX_RANGE_LEN})"),
         ));
     }
-    Ok(Value::List(
-        (0..len)
-            .map(|k| Value::Integer((s + k * st) as i64))
-            .collect(),
-    ))
+    Ok(Value::List((0..len).map(|k| Value::Integer((s + k * st) as i64)).collect()))
 }
 
 /// `keys(x)`: property keys of a map, node or relationship.
@@ -105,18 +85,14 @@ pub fn keys(args: &[Value]) -> Result<Value> {
         Value::Relationship(r) => &r.properties,
         other => return Err(invalid_arg("keys", "a MAP, NODE or RELATIONSHIP", other)),
     };
-    Ok(Value::List(
-        props.keys().map(|k| Value::String(k.clone())).collect(),
-    ))
+    Ok(Value::List(props.keys().map(|k| Value::String(k.clone())).collect()))
 }
 
 /// `labels(node)`.
 pub fn labels(args: &[Value]) -> Result<Value> {
     match arg(args, 0) {
         Value::Null => Ok(Value::Null),
-        Value::Node(n) => Ok(Value::List(
-            n.labels.iter().map(|l| Value::String(l.clone())).collect(),
-        )),
+        Value::Node(n) => Ok(Value::List(n.labels.iter().map(|l| Value::String(l.clone())).collect())),
         other => Err(invalid_arg("labels", "a NODE", other)),
     }
 }
@@ -137,11 +113,7 @@ pub fn properties(args: &[Value]) -> Result<Value> {
         Value::Map(m) => Ok(Value::Map(m.clone())),
         Value::Node(n) => Ok(Value::Map(n.properties.clone())),
         Value::Relationship(r) => Ok(Value::Map(r.properties.clone())),
-        other => Err(invalid_arg(
-            "properties",
-            "a MAP, NODE or RELATIONSHIP",
-            other,
-        )),
+        other => Err(invalid_arg("properties", "a MAP, NODE or RELATIONSHIP", other)),
     }
 }
 
@@ -166,21 +138,14 @@ pub fn id(args: &[Value]) -> Result<Value> {
 
 /// `elementId(x)`: the id of a node or relationship as a string.
 pub fn element_id(args: &[Value]) -> Result<Value> {
-    Ok(entity_id("elementId", arg(args, 0))?
-        .map(|id| id.to_string())
-        .into())
+    Ok(entity_id("elementId", arg(args, 0))?.map(|id| id.to_string()).into())
 }
 
 /// `nodes(path)`.
 pub fn nodes(args: &[Value]) -> Result<Value> {
     match arg(args, 0) {
         Value::Null => Ok(Value::Null),
-        Value::Path(p) => Ok(Value::List(
-            p.nodes
-                .iter()
-                .map(|n| Value::Node(Box::new(n.clone())))
-                .collect(),
-        )),
+        Value::Path(p) => Ok(Value::List(p.nodes.iter().map(|n| Value::Node(Box::new(n.clone()))).collect())),
         other => Err(invalid_arg("nodes", "a PATH", other)),
     }
 }
@@ -189,12 +154,9 @@ pub fn nodes(args: &[Value]) -> Result<Value> {
 pub fn relationships(args: &[Value]) -> Result<Value> {
     match arg(args, 0) {
         Value::Null => Ok(Value::Null),
-        Value::Path(p) => Ok(Value::List(
-            p.relationships
-                .iter()
-                .map(|r| Value::Relationship(Box::new(r.clone())))
-                .collect(),
-        )),
+        Value::Path(p) => {
+            Ok(Value::List(p.relationships.iter().map(|r| Value::Relationship(Box::new(r.clone()))).collect()))
+        }
         other => Err(invalid_arg("relationships", "a PATH", other)),
     }
 }
@@ -210,11 +172,7 @@ pub fn length(args: &[Value]) -> Result<Value> {
 
 /// `coalesce(a, b, ...)`: the first non-null argument (evaluated eagerly here).
 pub fn coalesce(args: &[Value]) -> Result<Value> {
-    Ok(args
-        .iter()
-        .find(|v| !v.is_null())
-        .cloned()
-        .unwrap_or(Value::Null))
+    Ok(args.iter().find(|v| !v.is_null()).cloned().unwrap_or(Value::Null))
 }
 
 /// `isEmpty(x)`: for lists, maps and strings.
@@ -238,20 +196,10 @@ mod tests {
     const N: Value = Value::Null;
 
     fn node(id: u64, label: &str) -> Node {
-        Node {
-            id,
-            labels: vec![label.to_string()],
-            properties: [("name".to_string(), s("x"))].into_iter().collect(),
-        }
+        Node { id, labels: vec![label.to_string()], properties: [("name".to_string(), s("x"))].into_iter().collect() }
     }
     fn rel(id: u64) -> Relationship {
-        Relationship {
-            id,
-            start: 1,
-            end: 2,
-            rel_type: "T".into(),
-            properties: BTreeMap::new(),
-        }
+        Relationship { id, start: 1, end: 2, rel_type: "T".into(), properties: BTreeMap::new() }
     }
 
     #[test]
@@ -271,14 +219,8 @@ mod tests {
 
     #[test]
     fn ranges() {
-        assert_eq!(
-            range(&[i(0), i(3)]).unwrap(),
-            l(vec![i(0), i(1), i(2), i(3)])
-        );
-        assert_eq!(
-            range(&[i(0), i(10), i(4)]).unwrap(),
-            l(vec![i(0), i(4), i(8)])
-        );
+        assert_eq!(range(&[i(0), i(3)]).unwrap(), l(vec![i(0), i(1), i(2), i(3)]));
+        assert_eq!(range(&[i(0), i(10), i(4)]).unwrap(), l(vec![i(0), i(4), i(8)]));
         assert_eq!(range(&[i(3), i(0), i(-2)]).unwrap(), l(vec![i(3), i(1)]));
         assert_eq!(range(&[i(0), i(-1)]).unwrap(), l(vec![]));
         assert_eq!(range(&[i(0), i(5), i(-1)]).unwrap(), l(vec![]));
@@ -291,27 +233,12 @@ mod tests {
         );
         // List11 [4], [5]
         let e = range(&[i(2), i(8), i(0)]).unwrap_err();
-        assert_eq!(
-            (e.class, e.detail),
-            (ErrorClass::ArgumentError, "NumberOutOfRange")
-        );
-        for bad in [
-            Value::Boolean(true),
-            f(1.1),
-            f(0.0),
-            s("xyz"),
-            l(vec![i(0)]),
-        ] {
+        assert_eq!((e.class, e.detail), (ErrorClass::ArgumentError, "NumberOutOfRange"));
+        for bad in [Value::Boolean(true), f(1.1), f(0.0), s("xyz"), l(vec![i(0)])] {
             let e = range(&[bad.clone(), i(1), i(1)]).unwrap_err();
-            assert_eq!(
-                (e.class, e.detail),
-                (ErrorClass::ArgumentError, "InvalidArgumentType")
-            );
+            assert_eq!((e.class, e.detail), (ErrorClass::ArgumentError, "InvalidArgumentType"));
             let e = range(&[i(0), i(1), bad]).unwrap_err();
-            assert_eq!(
-                (e.class, e.detail),
-                (ErrorClass::ArgumentError, "InvalidArgumentType")
-            );
+            assert_eq!((e.class, e.detail), (ErrorClass::ArgumentError, "InvalidArgumentType"));
         }
         assert!(range(&[i(0), i(i64::MAX)]).is_err());
         assert_eq!(range(&[N, i(1)]).unwrap(), N);
@@ -322,32 +249,16 @@ mod tests {
         let n = Value::Node(Box::new(node(5, "A")));
         let r = Value::Relationship(Box::new(rel(7)));
         assert_eq!(keys(std::slice::from_ref(&n)).unwrap(), l(vec![s("name")]));
-        let map = Value::Map(
-            [("b".to_string(), i(1)), ("a".to_string(), N)]
-                .into_iter()
-                .collect(),
-        );
-        assert_eq!(
-            keys(std::slice::from_ref(&map)).unwrap(),
-            l(vec![s("a"), s("b")])
-        );
+        let map = Value::Map([("b".to_string(), i(1)), ("a".to_string(), N)].into_iter().collect());
+        assert_eq!(keys(std::slice::from_ref(&map)).unwrap(), l(vec![s("a"), s("b")]));
         assert_eq!(labels(std::slice::from_ref(&n)).unwrap(), l(vec![s("A")]));
         let e = labels(&[i(1)]).unwrap_err();
-        assert_eq!(
-            (e.class, e.detail),
-            (ErrorClass::TypeError, "InvalidArgumentValue")
-        );
+        assert_eq!((e.class, e.detail), (ErrorClass::TypeError, "InvalidArgumentValue"));
         assert_eq!(rel_type(std::slice::from_ref(&r)).unwrap(), s("T"));
-        assert_eq!(
-            rel_type(std::slice::from_ref(&n)).unwrap_err().detail,
-            "InvalidArgumentValue"
-        );
+        assert_eq!(rel_type(std::slice::from_ref(&n)).unwrap_err().detail, "InvalidArgumentValue");
         assert_eq!(rel_type(&[N]).unwrap(), N);
         assert_eq!(properties(std::slice::from_ref(&map)).unwrap(), map);
-        assert_eq!(
-            properties(std::slice::from_ref(&r)).unwrap(),
-            Value::Map(BTreeMap::new())
-        );
+        assert_eq!(properties(std::slice::from_ref(&r)).unwrap(), Value::Map(BTreeMap::new()));
         assert_eq!(id(std::slice::from_ref(&n)).unwrap(), i(5));
         assert_eq!(id(std::slice::from_ref(&r)).unwrap(), i(7));
         assert_eq!(element_id(std::slice::from_ref(&n)).unwrap(), s("5"));
@@ -356,22 +267,13 @@ mod tests {
 
     #[test]
     fn path_functions() {
-        let p = Value::Path(Box::new(Path {
-            nodes: vec![node(1, "A"), node(2, "B")],
-            relationships: vec![rel(9)],
-        }));
+        let p = Value::Path(Box::new(Path { nodes: vec![node(1, "A"), node(2, "B")], relationships: vec![rel(9)] }));
         assert_eq!(length(std::slice::from_ref(&p)).unwrap(), i(1));
         assert_eq!(
             nodes(std::slice::from_ref(&p)).unwrap(),
-            l(vec![
-                Value::Node(Box::new(node(1, "A"))),
-                Value::Node(Box::new(node(2, "B")))
-            ])
+            l(vec![Value::Node(Box::new(node(1, "A"))), Value::Node(Box::new(node(2, "B")))])
         );
-        assert_eq!(
-            relationships(&[p]).unwrap(),
-            l(vec![Value::Relationship(Box::new(rel(9)))])
-        );
+        assert_eq!(relationships(&[p]).unwrap(), l(vec![Value::Relationship(Box::new(rel(9)))]));
         assert_eq!(length(&[N]).unwrap(), N);
         assert!(length(&[s("abc")]).is_err());
     }
@@ -382,10 +284,7 @@ mod tests {
         assert_eq!(coalesce(&[N]).unwrap(), N);
         assert_eq!(is_empty(&[l(vec![])]).unwrap(), Value::Boolean(true));
         assert_eq!(is_empty(&[s("a")]).unwrap(), Value::Boolean(false));
-        assert_eq!(
-            is_empty(&[Value::Map(BTreeMap::new())]).unwrap(),
-            Value::Boolean(true)
-        );
+        assert_eq!(is_empty(&[Value::Map(BTreeMap::new())]).unwrap(), Value::Boolean(true));
         assert_eq!(is_empty(&[N]).unwrap(), N);
         assert!(is_empty(&[i(1)]).is_err());
     }

@@ -25,12 +25,7 @@ fn unary(func: &str, args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
 pub fn abs(args: &[Value]) -> Result<Value> {
     match arg(args, 0) {
         Value::Integer(i) => i.checked_abs().map(Value::Integer).ok_or_else(|| {
-            Error::new(
-                ErrorClass::ArithmeticError,
-                "IntegerOverflow",
-                Phase::Runtime,
-                format!("abs({i}) overflows"),
-            )
+            Error::new(ErrorClass::ArithmeticError, "IntegerOverflow", Phase::Runtime, format!("abs({i}) overflows"))
         }),
         other => unary("abs", std::slice::from_ref(other), f64::abs),
     }
@@ -114,12 +109,8 @@ pub fn round(args: &[Value]) -> Result<Value> {
     if !scaled.is_finite() {
         return Ok(Value::Float(x));
     }
-    let r = round_mode(scaled, &mode).ok_or_else(|| {
-        Error::argument(
-            "InvalidArgumentValue",
-            format!("unknown rounding mode '{mode}'"),
-        )
-    })?;
+    let r = round_mode(scaled, &mode)
+        .ok_or_else(|| Error::argument("InvalidArgumentValue", format!("unknown rounding mode '{mode}'")))?;
     Ok(Value::Float(if p >= 0 { r / scale } else { r * scale }))
 }
 
@@ -269,10 +260,7 @@ mod tests {
         assert_eq!(abs(&[i(-3)]).unwrap(), i(3));
         assert_eq!(abs(&[f(-3.5)]).unwrap(), f(3.5));
         assert_eq!(abs(&[N]).unwrap(), N);
-        assert_eq!(
-            abs(&[i(i64::MIN)]).unwrap_err().class,
-            ErrorClass::ArithmeticError
-        );
+        assert_eq!(abs(&[i(i64::MIN)]).unwrap_err().class, ErrorClass::ArithmeticError);
         assert_eq!(abs(&[s("x")]).unwrap_err().class, ErrorClass::TypeError);
         assert_eq!(sign(&[i(-7)]).unwrap(), i(-1));
         assert_eq!(sign(&[f(0.0)]).unwrap(), i(0));
@@ -300,10 +288,7 @@ mod tests {
         assert_eq!(round(&[f(5.0), i(-400)]).unwrap(), f(0.0));
         assert_eq!(round(&[f(5.25), i(400)]).unwrap(), f(5.25));
         assert_eq!(round(&[f(5.25), i(i64::MIN)]).unwrap(), f(0.0));
-        assert_eq!(
-            round(&[f(1.5), i(0), s("bogus")]).unwrap_err().class,
-            ErrorClass::ArgumentError
-        );
+        assert_eq!(round(&[f(1.5), i(0), s("bogus")]).unwrap_err().class, ErrorClass::ArgumentError);
         assert_eq!(round(&[N, i(1)]).unwrap(), N);
         assert!(fl(round(&[f(f64::NAN)]).unwrap()).is_nan());
     }

@@ -27,18 +27,8 @@ pub struct FunctionDef {
     pub call: fn(&[Value]) -> Result<Value>,
 }
 
-const fn def(
-    name: &'static str,
-    min_args: usize,
-    max_args: usize,
-    call: fn(&[Value]) -> Result<Value>,
-) -> FunctionDef {
-    FunctionDef {
-        name,
-        min_args,
-        max_args,
-        call,
-    }
+const fn def(name: &'static str, min_args: usize, max_args: usize, call: fn(&[Value]) -> Result<Value>) -> FunctionDef {
+    FunctionDef { name, min_args, max_args, call }
 }
 
 /// Every scalar function Plexus knows.
@@ -149,12 +139,7 @@ static FUNCTIONS: &[FunctionDef] = &[
 
 fn registry() -> &'static HashMap<String, &'static FunctionDef> {
     static REGISTRY: OnceLock<HashMap<String, &'static FunctionDef>> = OnceLock::new();
-    REGISTRY.get_or_init(|| {
-        FUNCTIONS
-            .iter()
-            .map(|d| (d.name.to_ascii_lowercase(), d))
-            .collect()
-    })
+    REGISTRY.get_or_init(|| FUNCTIONS.iter().map(|d| (d.name.to_ascii_lowercase(), d)).collect())
 }
 
 /// Find a function by name, ignoring ASCII case.
@@ -169,8 +154,7 @@ pub fn all() -> &'static [FunctionDef] {
 
 /// Look up `name`, check the arity, and call it.
 pub fn call(name: &str, args: &[Value]) -> Result<Value> {
-    let def = lookup(name)
-        .ok_or_else(|| Error::semantic("UnknownFunction", format!("unknown function '{name}'")))?;
+    let def = lookup(name).ok_or_else(|| Error::semantic("UnknownFunction", format!("unknown function '{name}'")))?;
     if args.len() < def.min_args || args.len() > def.max_args {
         let expected = if def.min_args == def.max_args {
             def.min_args.to_string()
@@ -181,11 +165,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
         };
         return Err(Error::semantic(
             "InvalidNumberOfArguments",
-            format!(
-                "function '{}' takes {expected} argument(s), got {}",
-                def.name,
-                args.len()
-            ),
+            format!("function '{}' takes {expected} argument(s), got {}", def.name, args.len()),
         ));
     }
     (def.call)(args)
@@ -199,10 +179,7 @@ pub(crate) fn arg(args: &[Value], i: usize) -> &Value {
 
 /// TypeError `InvalidArgumentValue` for a function argument of the wrong type.
 pub(crate) fn invalid_arg(func: &str, expected: &str, got: &Value) -> Error {
-    Error::type_error(
-        "InvalidArgumentValue",
-        format!("{func}() expects {expected}, got {}", got.type_name()),
-    )
+    Error::type_error("InvalidArgumentValue", format!("{func}() expects {expected}, got {}", got.type_name()))
 }
 
 #[cfg(test)]
@@ -215,10 +192,7 @@ mod tests {
         assert_eq!(lookup("TOUPPER").map(|d| d.name), Some("toUpper"));
         assert_eq!(lookup("toupper").map(|d| d.name), Some("toUpper"));
         assert!(lookup("nope").is_none());
-        let mut names: Vec<String> = FUNCTIONS
-            .iter()
-            .map(|d| d.name.to_ascii_lowercase())
-            .collect();
+        let mut names: Vec<String> = FUNCTIONS.iter().map(|d| d.name.to_ascii_lowercase()).collect();
         names.sort();
         let before = names.len();
         names.dedup();
@@ -227,27 +201,14 @@ mod tests {
 
     #[test]
     fn call_checks_arity_and_names() {
-        assert_eq!(
-            call("toUpper", &[Value::from("a")]).unwrap(),
-            Value::from("A")
-        );
+        assert_eq!(call("toUpper", &[Value::from("a")]).unwrap(), Value::from("A"));
         let e = call("frobnicate", &[]).unwrap_err();
-        assert_eq!(
-            (e.class, e.detail),
-            (ErrorClass::SyntaxError, "UnknownFunction")
-        );
+        assert_eq!((e.class, e.detail), (ErrorClass::SyntaxError, "UnknownFunction"));
         let e = call("toUpper", &[]).unwrap_err();
         assert_eq!(e.detail, "InvalidNumberOfArguments");
-        let e = call(
-            "substring",
-            &[Value::from("a"), 1.into(), 1.into(), 1.into()],
-        )
-        .unwrap_err();
+        let e = call("substring", &[Value::from("a"), 1.into(), 1.into(), 1.into()]).unwrap_err();
         assert_eq!(e.detail, "InvalidNumberOfArguments");
-        assert_eq!(
-            call("coalesce", &[Value::Null, 2.into(), 3.into()]).unwrap(),
-            Value::Integer(2)
-        );
+        assert_eq!(call("coalesce", &[Value::Null, 2.into(), 3.into()]).unwrap(), Value::Integer(2));
     }
 
     #[test]

@@ -17,10 +17,9 @@ fn map_str(func: &str, v: &Value, f: impl Fn(&str) -> String) -> Result<Value> {
 fn count_arg(func: &str, v: &Value) -> Result<Option<usize>> {
     match v {
         Value::Null => Ok(None),
-        Value::Integer(n) if *n < 0 => Err(Error::argument(
-            "NumberOutOfRange",
-            format!("{func}() expects a non-negative INTEGER, got {n}"),
-        )),
+        Value::Integer(n) if *n < 0 => {
+            Err(Error::argument("NumberOutOfRange", format!("{func}() expects a non-negative INTEGER, got {n}")))
+        }
         Value::Integer(n) => Ok(Some(usize::try_from(*n).unwrap_or(usize::MAX))),
         other => Err(invalid_arg(func, "an INTEGER", other)),
     }
@@ -56,14 +55,9 @@ pub fn replace(args: &[Value]) -> Result<Value> {
     let (o, s, r) = (arg(args, 0), arg(args, 1), arg(args, 2));
     match (o, s, r) {
         (Value::Null, _, _) | (_, Value::Null, _) | (_, _, Value::Null) => Ok(Value::Null),
-        (Value::String(o), Value::String(s), Value::String(r)) => {
-            Ok(Value::String(o.replace(s.as_str(), r)))
-        }
+        (Value::String(o), Value::String(s), Value::String(r)) => Ok(Value::String(o.replace(s.as_str(), r))),
         _ => {
-            let bad = [o, s, r]
-                .into_iter()
-                .find(|v| !matches!(v, Value::String(_)))
-                .unwrap_or(o);
+            let bad = [o, s, r].into_iter().find(|v| !matches!(v, Value::String(_))).unwrap_or(o);
             Err(invalid_arg("replace", "STRING arguments", bad))
         }
     }
@@ -113,9 +107,7 @@ pub fn right(args: &[Value]) -> Result<Value> {
     match count_arg("right", arg(args, 1))? {
         Some(n) => {
             let total = s.chars().count();
-            Ok(Value::String(
-                s.chars().skip(total.saturating_sub(n)).collect(),
-            ))
+            Ok(Value::String(s.chars().skip(total.saturating_sub(n)).collect()))
         }
         None => Ok(Value::Null),
     }
@@ -166,11 +158,7 @@ pub fn split(args: &[Value]) -> Result<Value> {
             }
             Ok(Value::List(split_on(s, &delims)))
         }
-        other => Err(invalid_arg(
-            "split",
-            "a STRING or LIST<STRING> delimiter",
-            other,
-        )),
+        other => Err(invalid_arg("split", "a STRING or LIST<STRING> delimiter", other)),
     }
 }
 
@@ -215,14 +203,8 @@ mod tests {
         assert_eq!(substring(&[s("abc"), i(10)]).unwrap(), s(""));
         assert_eq!(substring(&[s("ü✓ab"), i(1), i(2)]).unwrap(), s("✓a"));
         assert_eq!(substring(&[N, i(1)]).unwrap(), N);
-        assert_eq!(
-            substring(&[s("abc"), i(-1)]).unwrap_err().class,
-            ErrorClass::ArgumentError
-        );
-        assert_eq!(
-            substring(&[s("abc"), f(1.0)]).unwrap_err().class,
-            ErrorClass::TypeError
-        );
+        assert_eq!(substring(&[s("abc"), i(-1)]).unwrap_err().class, ErrorClass::ArgumentError);
+        assert_eq!(substring(&[s("abc"), f(1.0)]).unwrap_err().class, ErrorClass::TypeError);
     }
 
     #[test]
@@ -239,27 +221,15 @@ mod tests {
     #[test]
     fn split_and_reverse() {
         // String4 [1]
-        assert_eq!(
-            split(&[s("one1two"), s("1")]).unwrap(),
-            l(vec![s("one"), s("two")])
-        );
-        assert_eq!(
-            split(&[s("a,b,"), s(",")]).unwrap(),
-            l(vec![s("a"), s("b"), s("")])
-        );
+        assert_eq!(split(&[s("one1two"), s("1")]).unwrap(), l(vec![s("one"), s("two")]));
+        assert_eq!(split(&[s("a,b,"), s(",")]).unwrap(), l(vec![s("a"), s("b"), s("")]));
         assert_eq!(split(&[s("ab"), s("")]).unwrap(), l(vec![s("a"), s("b")]));
-        assert_eq!(
-            split(&[s("a,b;c"), l(vec![s(","), s(";")])]).unwrap(),
-            l(vec![s("a"), s("b"), s("c")])
-        );
+        assert_eq!(split(&[s("a,b;c"), l(vec![s(","), s(";")])]).unwrap(), l(vec![s("a"), s("b"), s("c")]));
         assert_eq!(split(&[s("é✓é"), s("✓")]).unwrap(), l(vec![s("é"), s("é")]));
         assert_eq!(split(&[N, s(",")]).unwrap(), N);
         // String3 [1]
         assert_eq!(reverse(&[s("raksO")]).unwrap(), s("Oskar"));
-        assert_eq!(
-            reverse(&[l(vec![i(1), i(2)])]).unwrap(),
-            l(vec![i(2), i(1)])
-        );
+        assert_eq!(reverse(&[l(vec![i(1), i(2)])]).unwrap(), l(vec![i(2), i(1)]));
         assert_eq!(reverse(&[N]).unwrap(), N);
         assert!(reverse(&[i(1)]).is_err());
     }

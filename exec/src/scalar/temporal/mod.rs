@@ -361,35 +361,27 @@ pub(crate) fn datetime_at_instant(seconds: i64, nanos: u32, zone: &Zone) -> Valu
     Value::DateTime(DateTime { seconds, nanos, offset_seconds: zone.offset_at_instant(seconds), zone: zone.name() })
 }
 
-/// The "statement clock": the current time, held steady while calls keep
-/// coming in quick succession so `date() = date()` within one statement.
-///
-/// Functions get no statement context, so this approximates Cypher's
-/// per-statement clock: the cached instant is reused while the previous call
-/// was less than 20 ms ago and the instant is less than a second old.
+thread_local! {
+    /// The instant of the statement being evaluated on this thread.
+    static STATEMENT_TIME: std::cell::Cell<Option<(i64, u32)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Run `f` with `time` as "now": every `date()`, `datetime()`, ... in one
+/// statement sees the same instant, as Cypher requires.
+pub fn with_statement_time<R>(time: (i64, u32), f: impl FnOnce() -> R) -> R {
+    let previous = STATEMENT_TIME.with(|t| t.replace(Some(time)));
+    let out = f();
+    STATEMENT_TIME.with(|t| t.set(previous));
+    out
+}
+
+/// The statement's instant, or the wall clock outside a statement.
 pub(crate) fn now() -> (i64, u32) {
-    use std::sync::Mutex;
-    use std::time::{Duration as StdDuration, Instant};
-    /// (created, last used, instant).
-    type Cached = (Instant, Instant, (i64, u32));
-    static CLOCK: Mutex<Option<Cached>> = Mutex::new(None);
-    let t = Instant::now();
-    let Ok(mut guard) = CLOCK.lock() else { return realtime() };
-    if let Some((created, last, value)) = *guard {
-        if t.duration_since(last) < StdDuration::from_millis(20)
-            && t.duration_since(created) < StdDuration::from_secs(1)
-        {
-            *guard = Some((created, t, value));
-            return value;
-        }
-    }
-    let value = realtime();
-    *guard = Some((t, t, value));
-    value
+    STATEMENT_TIME.with(|t| t.get()).unwrap_or_else(realtime)
 }
 
 /// Current wall-clock time as (seconds, nanos) since the epoch.
-pub(crate) fn realtime() -> (i64, u32) {
+pub fn realtime() -> (i64, u32) {
     match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
         Ok(d) => (d.as_secs() as i64, d.subsec_nanos()),
         Err(_) => (0, 0),
