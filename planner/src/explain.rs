@@ -131,6 +131,16 @@ fn details(plan: &LogicalPlan) -> String {
             .join(", "),
         Delete { exprs, .. } => exprs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", "),
         Foreach { variable, list, .. } => format!("{variable} IN {list}"),
+        ProcedureCall { procedure, args, yields, .. } => {
+            let args: Vec<String> = args.iter().map(|e| e.to_string()).collect();
+            let yields: Vec<String> =
+                yields.iter().map(|(f, v)| if f == v { f.clone() } else { format!("{f} AS {v}") }).collect();
+            let mut s = format!("{procedure}({})", args.join(", "));
+            if !yields.is_empty() {
+                let _ = write!(s, " YIELD {}", yields.join(", "));
+            }
+            s
+        }
         Values { rows, .. } => format!("{} rows", rows.len()),
         Produce { columns, .. } => columns.join(", "),
         _ => String::new(),

@@ -155,6 +155,18 @@ pub enum LogicalPlan {
         list: Expr,
         body: Box<LogicalPlan>,
     },
+    /// Calls the read-only procedure `procedure` once per input row with
+    /// `args`; each row it returns extends the input row with the `yields`
+    /// (`(output field, variable)`). `outputs` are the procedure's declared
+    /// output fields, in the order its rows hold them. A void procedure (no
+    /// outputs) keeps every input row once.
+    ProcedureCall {
+        input: Box<LogicalPlan>,
+        procedure: String,
+        args: Vec<Expr>,
+        outputs: Vec<String>,
+        yields: Vec<(String, String)>,
+    },
     /// A fixed table of rows (also: no rows).
     Values { variables: Vec<String>, rows: Vec<Vec<Value>> },
     /// Final projection: the columns the caller sees, in order.
@@ -189,6 +201,7 @@ impl LogicalPlan {
             | Set { input, .. }
             | Delete { input, .. }
             | Foreach { input, .. }
+            | ProcedureCall { input, .. }
             | Produce { input, .. } => Some(input),
         }
     }
@@ -215,6 +228,7 @@ impl LogicalPlan {
             | Set { input, .. }
             | Delete { input, .. }
             | Foreach { input, .. }
+            | ProcedureCall { input, .. }
             | Produce { input, .. } => Some(input),
         }
     }
@@ -247,6 +261,7 @@ impl LogicalPlan {
                 keys.iter().map(|(n, _)| n.clone()).chain(aggregates.iter().map(|(n, _)| n.clone())).collect()
             }
             Unwind { input, variable, .. } => extend(input, &[variable]),
+            ProcedureCall { input, yields, .. } => extend(input, &yields.iter().map(|(_, v)| v).collect::<Vec<_>>()),
             Optional { input, inner } => {
                 let new = inner.schema();
                 extend(input, &new.iter().collect::<Vec<_>>())
@@ -327,6 +342,7 @@ impl LogicalPlan {
             Delete { detach: true, .. } => "DetachDelete",
             Delete { .. } => "Delete",
             Foreach { .. } => "Foreach",
+            ProcedureCall { .. } => "ProcedureCall",
             Values { .. } => "Values",
             Produce { .. } => "ProduceResults",
         }

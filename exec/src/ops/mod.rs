@@ -13,6 +13,7 @@ mod merge;
 mod node_scan;
 mod optional;
 mod pipeline;
+mod procedure_call;
 mod produce;
 mod profiled;
 mod project;
@@ -136,6 +137,9 @@ fn build_node(
         Delete { input: i, exprs, detach } => Box::new(delete::DeleteOp::new(input(i)?, exprs.clone(), *detach)),
         Foreach { input: i, variable, list, body } => {
             Box::new(foreach::ForeachOp::new(input(i)?, variable.clone(), list.clone(), (**body).clone()))
+        }
+        ProcedureCall { input: i, procedure, args, outputs, yields } => {
+            Box::new(procedure_call::ProcedureCallOp::new(input(i)?, procedure.clone(), args.clone(), outputs, yields)?)
         }
         Produce { input: i, columns } => Box::new(produce::ProduceOp::new(input(i)?, columns.clone())),
     };

@@ -22,6 +22,7 @@ fn transparent(plan: &LogicalPlan) -> bool {
             | LogicalPlan::Optional { .. }
             | LogicalPlan::Sort { .. }
             | LogicalPlan::Project { discard: false, .. }
+            | LogicalPlan::ProcedureCall { .. }
     )
 }
 
