@@ -2,7 +2,7 @@
 //! query`, tests, the server) goes through it.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use plexus_exec::ops::{build, Operator, ProfileSlots};
 use plexus_exec::{Batch, ExecContext};
@@ -13,6 +13,7 @@ use plexus_storage::{Error, ErrorClass, Graph, Phase, Result, Snapshot, Value, W
 
 use crate::cypher::ast::ExplainMode;
 use crate::cypher::{lower, parser};
+use crate::procedures::Procedures;
 
 /// Query parameters, `$name` in the query text.
 pub type Params = BTreeMap<String, Value>;
@@ -85,6 +86,8 @@ struct Prepared {
     columns: Vec<String>,
     mode: Option<ExplainMode>,
     parameters: Vec<String>,
+    /// The procedures the statement was compiled against (and runs with).
+    procedures: Arc<Procedures>,
 }
 
 impl Prepared {
@@ -100,6 +103,14 @@ impl Prepared {
             None => Ok(()),
         }
     }
+
+    fn read_context(&self, snapshot: Arc<Snapshot>, params: &Params) -> ExecContext {
+        ExecContext::read(snapshot, params.clone()).with_procedures(self.procedures.clone())
+    }
+
+    fn write_context(&self, txn: WriteTxn, params: &Params) -> ExecContext {
+        ExecContext::write(txn, params.clone()).with_procedures(self.procedures.clone())
+    }
 }
 
 /// An embedded Plexus database.
@@ -107,6 +118,8 @@ impl Prepared {
 pub struct Database {
     graph: Graph,
     optimizer: Arc<Optimizer>,
+    /// Shared by clones; replaced (copy on write) when a procedure is registered.
+    procedures: Arc<RwLock<Arc<Procedures>>>,
 }
 
 impl Default for Database {
@@ -123,7 +136,43 @@ impl Database {
 
     /// A database over an existing store (e.g. one built in bulk).
     pub fn from_graph(graph: Graph) -> Database {
-        Database { graph, optimizer: Arc::new(Optimizer::default()) }
+        Database {
+            graph,
+            optimizer: Arc::new(Optimizer::default()),
+            procedures: Arc::new(RwLock::new(Arc::new(Procedures::with_builtins()))),
+        }
+    }
+
+    /// Register (or replace) a read-only procedure for `CALL`, implemented by
+    /// a closure over the snapshot the query reads. `signature` reads like
+    /// `my.proc(name :: STRING?, n :: INTEGER?) :: (out :: STRING?)` (`:: ()`
+    /// for a void procedure); arguments arrive checked against the input
+    /// types, and each returned row must hold every output in order.
+    pub fn register_procedure<F>(&self, signature: &str, f: F) -> Result<()>
+    where
+        F: Fn(&Snapshot, &[Value]) -> Result<Vec<Vec<Value>>> + Send + Sync + 'static,
+    {
+        self.update_procedures(|p| p.register(signature, f))
+    }
+
+    /// Register (or replace) a procedure answering from a fixed table: each
+    /// row holds the input values then the output values, in signature order;
+    /// a call returns the outputs of the rows whose inputs equal its arguments.
+    pub fn register_procedure_rows(&self, signature: &str, rows: Vec<Vec<Value>>) -> Result<()> {
+        self.update_procedures(|p| p.register_rows(signature, rows))
+    }
+
+    /// The procedures `CALL` can run now (built-ins included).
+    pub fn procedures(&self) -> Arc<Procedures> {
+        self.procedures.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn update_procedures(&self, f: impl FnOnce(&mut Procedures) -> Result<()>) -> Result<()> {
+        let mut guard = self.procedures.write().unwrap_or_else(|p| p.into_inner());
+        let mut next = Procedures::clone(&guard);
+        f(&mut next)?;
+        *guard = Arc::new(next);
+        Ok(())
     }
 
     pub fn graph(&self) -> &Graph {
@@ -133,10 +182,17 @@ impl Database {
     /// Parse, plan and optimize a statement against the current statistics.
     fn prepare(&self, query: &str, snapshot: &Snapshot) -> Result<Prepared> {
         let statement = parser::parse(query)?;
-        let lowered = lower::lower(&statement.query)?;
+        let procedures = self.procedures();
+        let lowered = lower::lower_with(&statement.query, Some(procedures.clone()))?;
         let stats = planner_statistics(snapshot);
         let plan = self.optimizer.optimize(lowered.plan, &OptimizerContext { statistics: &stats });
-        Ok(Prepared { plan, columns: lowered.columns, mode: statement.explain, parameters: lowered.parameters })
+        Ok(Prepared {
+            plan,
+            columns: lowered.columns,
+            mode: statement.explain,
+            parameters: lowered.parameters,
+            procedures,
+        })
     }
 
     /// The optimized plan of a statement as EXPLAIN prints it.
@@ -157,13 +213,13 @@ impl Database {
         prepared.check_parameters(params)?;
         if prepared.plan.writes() {
             let txn = self.graph.begin_write()?;
-            let ctx = ExecContext::write(txn, params.clone());
+            let ctx = prepared.write_context(txn, params);
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
             txn.commit()?;
             return Ok(finish(prepared, rows, stats, profile));
         }
-        let ctx = ExecContext::read(snapshot, params.clone());
+        let ctx = prepared.read_context(snapshot, params);
         if prepared.mode == Some(ExplainMode::Profile) {
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             return Ok(finish(prepared, rows, stats, profile));
@@ -303,7 +359,7 @@ impl Transaction {
         }
         prepared.check_parameters(params)?;
         if !prepared.plan.writes() {
-            let ctx = ExecContext::read(snapshot, params.clone());
+            let ctx = prepared.read_context(snapshot, params);
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             return Ok(finish(prepared, rows, stats, profile));
         }
@@ -311,7 +367,7 @@ impl Transaction {
             TxnState::Writing(t) => t,
             _ => self.db.graph.begin_write()?,
         };
-        let ctx = ExecContext::write(txn, params.clone());
+        let ctx = prepared.write_context(txn, params);
         let outcome = run_to_end(&prepared, &ctx);
         let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
         self.state = TxnState::Writing(txn);

@@ -4,10 +4,12 @@
 pub mod cypher;
 pub mod db;
 pub mod format;
+pub mod procedures;
 pub mod shell;
 
 pub use db::{Database, Params, QueryResult, QueryStats, Transaction};
-pub use plexus_storage::{Error, ErrorClass, Value};
+pub use procedures::{Procedures, Signature};
+pub use plexus_storage::{Error, ErrorClass, Snapshot, Value};
 
 /// The README's Rust examples run as doctests, so the README stays true.
 #[cfg(doctest)]

@@ -93,8 +93,9 @@ impl World<'_> {
                 .map_err(|e| Failure::new("runner: missing graph", format!("{}: {e}", path.display())))?;
             return self.setup_query(&script);
         }
-        if text.starts_with("there exists a procedure") {
-            return Err(Failure::new("procedures unsupported", text));
+        if let Some(signature) = text.strip_prefix("there exists a procedure") {
+            return self
+                .procedure(signature.trim().trim_end_matches(':').trim_end(), step.table.as_deref().unwrap_or(&[]));
         }
         if let Some(rest) = text.strip_prefix("the result should be") {
             let mode = Mode {
@@ -113,6 +114,33 @@ impl World<'_> {
         run_query(&self.db, query, &self.params).map(|_| ()).map_err(|e| {
             Failure::new(format!("setup query failed: {}", error_key(&e)), format!("{query}\n{}", e.message))
         })
+    }
+
+    /// `there exists a procedure sig:` with a table whose header names the
+    /// inputs and outputs: calls return the outputs of rows matching the inputs.
+    fn procedure(&mut self, signature: &str, table: &[Vec<String>]) -> Result<(), Failure> {
+        let bad = |e: String| Failure::new("runner: bad procedure", format!("{signature}: {e}"));
+        let sig = plexus::Signature::parse(signature).map_err(|e| bad(e.message))?;
+        let (header, body) = table.split_first().map(|(h, b)| (h.as_slice(), b)).unwrap_or((&[], &[]));
+        let header: Vec<&str> = header.iter().map(|h| h.trim()).filter(|h| !h.is_empty()).collect();
+        let order = sig
+            .inputs
+            .iter()
+            .chain(&sig.outputs)
+            .map(|f| header.iter().position(|h| *h == f.name).ok_or_else(|| bad(format!("no column `{}`", f.name))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut rows = Vec::with_capacity(body.len());
+        for row in body {
+            let row = order
+                .iter()
+                .map(|&i| {
+                    let cell = row.get(i).ok_or_else(|| bad(format!("short row {row:?}")))?;
+                    values::parse(cell.trim()).and_then(|v| v.to_value()).map_err(bad)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.push(row);
+        }
+        self.db.register_procedure_rows(signature, rows).map_err(|e| bad(e.message))
     }
 
     fn parameters(&mut self, table: &[Vec<String>]) -> Result<(), Failure> {

@@ -1,16 +1,20 @@
 //! Cypher AST → the planner's logical algebra, with semantic checks
 //! (variable scoping and kinds, aggregation rules, clause order).
 
+mod call;
 mod expr;
 mod pattern;
 mod projection;
 mod update;
+
+use std::sync::Arc;
 
 use plexus_planner::scope::Scope;
 use plexus_planner::LogicalPlan;
 use plexus_storage::{Error, Result};
 
 use crate::cypher::ast;
+use crate::procedures::Procedures;
 
 /// The lowered query: its plan and output column names.
 pub struct Lowered {
@@ -24,11 +28,18 @@ pub struct Lowered {
 pub struct Lowerer {
     next_name: usize,
     parameters: Vec<String>,
+    /// What CALL can resolve (none: every CALL is ProcedureNotFound).
+    procedures: Option<Arc<Procedures>>,
 }
 
-/// Lower a whole query (with its UNIONs).
+/// Lower a whole query (with its UNIONs); it may CALL no procedures.
 pub fn lower(query: &ast::Query) -> Result<Lowered> {
-    let mut l = Lowerer::default();
+    lower_with(query, None)
+}
+
+/// Lower a whole query, resolving CALLs against `procedures`.
+pub fn lower_with(query: &ast::Query, procedures: Option<Arc<Procedures>>) -> Result<Lowered> {
+    let mut l = Lowerer { procedures, ..Lowerer::default() };
     let first = l.single(&query.first)?;
     let mut plan = first.plan;
     let columns = first.columns;
@@ -58,7 +69,10 @@ impl Lowerer {
         let mut scope = Scope::new();
         let mut plan = LogicalPlan::argument();
         let last = q.clauses.len().saturating_sub(1);
+        // A query may also end in a CALL of a void procedure.
+        let mut ends_in_void_call = false;
         for (i, clause) in q.clauses.iter().enumerate() {
+            ends_in_void_call = false;
             match clause {
                 ast::Clause::Match(m) => {
                     if m.optional {
@@ -101,13 +115,15 @@ impl Lowerer {
                 ast::Clause::Delete(d) => plan = self.delete(plan, d, &scope)?,
                 ast::Clause::Foreach(f) => plan = self.foreach(plan, f, &scope)?,
                 ast::Clause::Call(c) => {
-                    return Err(Error::new(
-                        plexus_storage::ErrorClass::ProcedureError,
-                        "ProcedureNotFound",
-                        plexus_storage::Phase::Compile,
-                        format!("There is no procedure with the name `{}` registered", c.procedure),
-                    )
-                    .at(c.pos))
+                    let standalone = q.clauses.len() == 1;
+                    let call = self.call(plan, c, &mut scope, standalone)?;
+                    ends_in_void_call = call.void;
+                    if standalone {
+                        let columns = call.columns;
+                        let plan = LogicalPlan::Produce { input: Box::new(call.plan), columns: columns.clone() };
+                        return Ok(Lowered { plan, columns, parameters: Vec::new() });
+                    }
+                    plan = call.plan;
                 }
             }
         }
@@ -116,7 +132,7 @@ impl Lowerer {
             q.clauses.last(),
             Some(ast::Clause::Create(_) | ast::Clause::Merge(_) | ast::Clause::Set(_) | ast::Clause::Remove(_) | ast::Clause::Delete(_) | ast::Clause::Foreach(_))
         );
-        if !ends_in_update {
+        if !ends_in_update && !ends_in_void_call {
             return Err(Error::semantic("InvalidClauseComposition", "Query cannot conclude with this clause (must be RETURN or an update clause)"));
         }
         Ok(Lowered { plan: LogicalPlan::Produce { input: Box::new(plan), columns: Vec::new() }, columns: Vec::new(), parameters: Vec::new() })
