@@ -65,7 +65,10 @@ impl Iterator for QueryResult {
 
 impl std::fmt::Debug for QueryResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QueryResult").field("columns", &self.columns).field("stats", &self.stats).finish_non_exhaustive()
+        f.debug_struct("QueryResult")
+            .field("columns", &self.columns)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
     }
 }
 

@@ -8,8 +8,8 @@ pub mod procedures;
 pub mod shell;
 
 pub use db::{Database, Params, QueryResult, QueryStats, Transaction};
-pub use procedures::{Procedures, Signature};
 pub use plexus_storage::{Error, ErrorClass, Snapshot, Value};
+pub use procedures::{Procedures, Signature};
 
 /// The README's Rust examples run as doctests, so the README stays true.
 #[cfg(doctest)]

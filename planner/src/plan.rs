@@ -42,33 +42,39 @@ pub struct SortKey {
 /// A node or relationship to create; variables bound earlier are reused.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateElement {
-    Node {
-        variable: String,
-        labels: Vec<String>,
-        properties: Option<Expr>,
-    },
-    Relationship {
-        variable: String,
-        rel_type: String,
-        start: String,
-        end: String,
-        properties: Option<Expr>,
-    },
+    Node { variable: String, labels: Vec<String>, properties: Option<Expr> },
+    Relationship { variable: String, rel_type: String, start: String, end: String, properties: Option<Expr> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetOperation {
-    Property { target: Expr, key: String, value: Expr },
+    Property {
+        target: Expr,
+        key: String,
+        value: Expr,
+    },
     /// `n = map` (replace all) or `n += map` (merge).
-    Properties { variable: String, value: Expr, replace: bool },
-    AddLabels { variable: String, labels: Vec<String> },
-    RemoveLabels { variable: String, labels: Vec<String> },
+    Properties {
+        variable: String,
+        value: Expr,
+        replace: bool,
+    },
+    AddLabels {
+        variable: String,
+        labels: Vec<String>,
+    },
+    RemoveLabels {
+        variable: String,
+        labels: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogicalPlan {
     /// One row holding the named variables of the enclosing scope (none at the top).
-    Argument { variables: Vec<String> },
+    Argument {
+        variables: Vec<String>,
+    },
     /// Every node (with `label`, if any) for each input row.
     NodeScan {
         input: Box<LogicalPlan>,
@@ -101,7 +107,10 @@ pub enum LogicalPlan {
         /// Property equality every relationship on the path must satisfy.
         rel_properties: Option<Expr>,
     },
-    Filter { input: Box<LogicalPlan>, predicate: Expr },
+    Filter {
+        input: Box<LogicalPlan>,
+        predicate: Expr,
+    },
     /// Adds (or, with `discard`, keeps only) the named expressions.
     Project {
         input: Box<LogicalPlan>,
@@ -113,14 +122,32 @@ pub enum LogicalPlan {
         keys: Vec<(String, Expr)>,
         aggregates: Vec<(String, AggregateExpr)>,
     },
-    Distinct { input: Box<LogicalPlan> },
-    Sort { input: Box<LogicalPlan>, keys: Vec<SortKey> },
-    Skip { input: Box<LogicalPlan>, count: Expr },
-    Limit { input: Box<LogicalPlan>, count: Expr },
-    Unwind { input: Box<LogicalPlan>, expr: Expr, variable: String },
+    Distinct {
+        input: Box<LogicalPlan>,
+    },
+    Sort {
+        input: Box<LogicalPlan>,
+        keys: Vec<SortKey>,
+    },
+    Skip {
+        input: Box<LogicalPlan>,
+        count: Expr,
+    },
+    Limit {
+        input: Box<LogicalPlan>,
+        count: Expr,
+    },
+    Unwind {
+        input: Box<LogicalPlan>,
+        expr: Expr,
+        variable: String,
+    },
     /// Left outer apply: `inner` runs per input row (its `Argument` gets the
     /// row); when it yields nothing, one row with `inner`'s new variables null.
-    Optional { input: Box<LogicalPlan>, inner: Box<LogicalPlan> },
+    Optional {
+        input: Box<LogicalPlan>,
+        inner: Box<LogicalPlan>,
+    },
     /// Keeps input rows for which the subplan yields (or, `negated`, does not yield) a row.
     SemiApply {
         input: Box<LogicalPlan>,
@@ -132,7 +159,10 @@ pub enum LogicalPlan {
         right: Box<LogicalPlan>,
         all: bool,
     },
-    Create { input: Box<LogicalPlan>, elements: Vec<CreateElement> },
+    Create {
+        input: Box<LogicalPlan>,
+        elements: Vec<CreateElement>,
+    },
     /// MERGE: `pattern` is a read plan over the argument; if it yields rows they
     /// are used (then `on_match`), otherwise `create` runs once (then `on_create`).
     Merge {
@@ -142,7 +172,10 @@ pub enum LogicalPlan {
         on_create: Vec<SetOperation>,
         on_match: Vec<SetOperation>,
     },
-    Set { input: Box<LogicalPlan>, operations: Vec<SetOperation> },
+    Set {
+        input: Box<LogicalPlan>,
+        operations: Vec<SetOperation>,
+    },
     Delete {
         input: Box<LogicalPlan>,
         exprs: Vec<Expr>,
@@ -168,9 +201,15 @@ pub enum LogicalPlan {
         yields: Vec<(String, String)>,
     },
     /// A fixed table of rows (also: no rows).
-    Values { variables: Vec<String>, rows: Vec<Vec<Value>> },
+    Values {
+        variables: Vec<String>,
+        rows: Vec<Vec<Value>>,
+    },
     /// Final projection: the columns the caller sees, in order.
-    Produce { input: Box<LogicalPlan>, columns: Vec<String> },
+    Produce {
+        input: Box<LogicalPlan>,
+        columns: Vec<String>,
+    },
 }
 
 impl LogicalPlan {

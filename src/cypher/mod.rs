@@ -1,4 +1,4 @@
 pub mod ast;
+pub mod lower;
 mod parse;
 pub mod parser;
-pub mod lower;

@@ -66,7 +66,7 @@ fn random_value(rng: &mut XorShift) -> Value {
         4 => Value::Float(rng.below(1000) as f64 / 8.0),
         5..=6 => Value::String(format!("s{}", rng.below(50))),
         7 => Value::Boolean(rng.chance(50)),
-        8 => Value::List(vec![Value::Integer(rng.below(5) as i64), Value::from("x")]),
+        8 => Value::List(vec![Value::Integer(rng.below(5) as i64), Value::Integer(7)]),
         _ => Value::Integer(7),
     }
 }

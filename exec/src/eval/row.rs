@@ -325,7 +325,9 @@ impl RowEvaluator<'_> {
                 Value::Map(m) => Ok(Value::List(m.into_keys().map(Value::String).collect())),
                 _ => Ok(Value::Null),
             },
-            _ => scalar::temporal::with_statement_time(self.ctx.statement_time, || scalar::functions::call(name, &values)),
+            _ => scalar::temporal::with_statement_time(self.ctx.statement_time, || {
+                scalar::functions::call(name, &values)
+            }),
         }
     }
 

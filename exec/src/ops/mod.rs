@@ -113,7 +113,9 @@ fn build_node(
         Sort { input: i, keys } => Box::new(sort::SortOp::new(input(i)?, keys.clone())),
         Skip { input: i, count } => Box::new(skip_limit::SkipLimitOp::skip(input(i)?, count.clone())),
         Limit { input: i, count } => Box::new(skip_limit::SkipLimitOp::limit(input(i)?, count.clone(), i.writes())),
-        Unwind { input: i, expr, variable } => Box::new(unwind::UnwindOp::new(input(i)?, expr.clone(), variable.clone())),
+        Unwind { input: i, expr, variable } => {
+            Box::new(unwind::UnwindOp::new(input(i)?, expr.clone(), variable.clone()))
+        }
         Optional { input: i, inner } => Box::new(optional::OptionalOp::new(input(i)?, (**inner).clone())),
         SemiApply { input: i, inner, negated } => {
             Box::new(semi_apply::SemiApplyOp::new(input(i)?, (**inner).clone(), *negated))
@@ -176,18 +178,13 @@ fn parallel_scan(
                 direction: *direction,
                 mode: *mode,
             }),
-            LogicalPlan::NodeScan { input, variable, label, property_filters }
-                if matches!(input.as_ref(), LogicalPlan::Argument { variables } if variables.is_empty()) =>
+            LogicalPlan::NodeScan { input, variable, label, property_filters } if matches!(input.as_ref(), LogicalPlan::Argument { variables } if variables.is_empty()) =>
             {
                 let first = *slot;
                 let depth = stages.len();
                 // Pre-order slots: the chain top-down, then the scan, then its Argument.
-                let with_slots: Vec<(Stage, Option<usize>)> = stages
-                    .into_iter()
-                    .enumerate()
-                    .rev()
-                    .map(|(i, s)| (s, profile.map(|_| first + i)))
-                    .collect();
+                let with_slots: Vec<(Stage, Option<usize>)> =
+                    stages.into_iter().enumerate().rev().map(|(i, s)| (s, profile.map(|_| first + i))).collect();
                 *slot = first + depth + 2;
                 return Some(Box::new(pipeline::ParallelScanOp::new(
                     variable.clone(),
@@ -246,8 +243,8 @@ pub fn drain(op: &mut dyn Operator, ctx: &ExecContext) -> Result<Vec<Batch>> {
 /// A column from values, keeping nodes and relationships as id columns so
 /// later operators can expand from them.
 pub fn values_to_column(values: Vec<plexus_storage::Value>) -> crate::batch::Column {
-    use plexus_storage::Value;
     use crate::batch::Column;
+    use plexus_storage::Value;
     let all_nodes = !values.is_empty() && values.iter().all(|v| matches!(v, Value::Node(_) | Value::Null));
     let all_rels = !values.is_empty() && values.iter().all(|v| matches!(v, Value::Relationship(_) | Value::Null));
     let any_entity = values.iter().any(|v| !v.is_null());

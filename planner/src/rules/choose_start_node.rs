@@ -26,14 +26,18 @@ impl OptimizerRule for ChooseStartNode {
 
 fn try_reverse(plan: &LogicalPlan, ctx: &OptimizerContext) -> Option<LogicalPlan> {
     let LogicalPlan::Filter { input, predicate } = plan else { return None };
-    let LogicalPlan::Expand { input: expand_input, from, rel, to, types, direction, mode: ExpandMode::All } = input.as_ref()
+    let LogicalPlan::Expand { input: expand_input, from, rel, to, types, direction, mode: ExpandMode::All } =
+        input.as_ref()
     else {
         return None;
     };
     let LogicalPlan::NodeScan { input: scan_input, variable, label, property_filters } = expand_input.as_ref() else {
         return None;
     };
-    if variable != from || from == to || !matches!(scan_input.as_ref(), LogicalPlan::Argument { variables } if variables.is_empty()) {
+    if variable != from
+        || from == to
+        || !matches!(scan_input.as_ref(), LogicalPlan::Argument { variables } if variables.is_empty())
+    {
         return None;
     }
     // The target's best label, from a `to:Label` conjunct of the filter.

@@ -108,7 +108,11 @@ impl Optimizer {
 }
 
 /// Apply `rule` to every operator, children (inputs and subplans) first.
-fn rewrite_bottom_up(mut plan: LogicalPlan, rule: &(dyn OptimizerRule + Send + Sync), ctx: &OptimizerContext) -> Transformed {
+fn rewrite_bottom_up(
+    mut plan: LogicalPlan,
+    rule: &(dyn OptimizerRule + Send + Sync),
+    ctx: &OptimizerContext,
+) -> Transformed {
     let mut changed = false;
     for child in children_mut(&mut plan) {
         let owned = std::mem::replace(child, LogicalPlan::argument());

@@ -53,10 +53,8 @@ impl OptimizerRule for PushDownFilter {
             Some(i) => i.schema(),
             None => return Transformed::no(LogicalPlan::Filter { input, predicate }),
         };
-        let (down, stay): (Vec<Expr>, Vec<Expr>) = predicate
-            .conjuncts()
-            .into_iter()
-            .partition(|p| reads_only(p, &below_schema) && !reads_no_variables(p));
+        let (down, stay): (Vec<Expr>, Vec<Expr>) =
+            predicate.conjuncts().into_iter().partition(|p| reads_only(p, &below_schema) && !reads_no_variables(p));
         if down.is_empty() {
             let predicate = Expr::and_all(stay).unwrap_or_else(|| Expr::lit(true));
             return Transformed::no(LogicalPlan::Filter { input, predicate });

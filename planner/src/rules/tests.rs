@@ -86,14 +86,8 @@ fn the_rarest_label_is_scanned() {
 #[test]
 fn expansion_starts_from_the_rarer_label() {
     let plan = filter(expand(filter(scan("p"), label("p", "Person")), "p", "c"), label("c", "City"));
-    let text = run(
-        vec![Box::new(PushDownFilter), Box::new(PredicatesIntoScan), Box::new(ChooseStartNode)],
-        plan,
-    );
-    assert_eq!(
-        text,
-        "Filter p:Person\n  Expand (c)<-[r:LIVES_IN]-(p)\n    NodeByLabelScan (c:City)\n      Argument\n"
-    );
+    let text = run(vec![Box::new(PushDownFilter), Box::new(PredicatesIntoScan), Box::new(ChooseStartNode)], plan);
+    assert_eq!(text, "Filter p:Person\n  Expand (c)<-[r:LIVES_IN]-(p)\n    NodeByLabelScan (c:City)\n      Argument\n");
 }
 
 #[test]
@@ -136,7 +130,11 @@ fn literal_true_filters_disappear() {
 fn the_default_rule_set_reaches_a_fixpoint() {
     let plan = filter(
         expand(scan("p"), "p", "c"),
-        Expr::binary(BinaryOp::And, label("p", "Person"), Expr::binary(BinaryOp::And, label("c", "City"), prop_eq("p", "age", 1))),
+        Expr::binary(
+            BinaryOp::And,
+            label("p", "Person"),
+            Expr::binary(BinaryOp::And, label("c", "City"), prop_eq("p", "age", 1)),
+        ),
     );
     let stats = stats();
     let once = Optimizer::default().optimize(plan, &OptimizerContext { statistics: &stats });

@@ -48,7 +48,10 @@ pub fn lower_with(query: &ast::Query, procedures: Option<Arc<Procedures>>) -> Re
         kinds.push(*all);
         let next = l.single(q)?;
         if next.columns != columns {
-            return Err(Error::semantic("DifferentColumnsInUnion", "All sub queries in a UNION must have the same return column names"));
+            return Err(Error::semantic(
+                "DifferentColumnsInUnion",
+                "All sub queries in a UNION must have the same return column names",
+            ));
         }
         plan = LogicalPlan::Union { left: Box::new(plan), right: Box::new(next.plan), all: *all };
     }
@@ -95,7 +98,11 @@ impl Lowerer {
                 }
                 ast::Clause::Return(r) => {
                     if i != last {
-                        return Err(Error::semantic("InvalidClauseComposition", "RETURN can only be used at the end of the query").at(r.pos));
+                        return Err(Error::semantic(
+                            "InvalidClauseComposition",
+                            "RETURN can only be used at the end of the query",
+                        )
+                        .at(r.pos));
                     }
                     let projected = self.projection(plan, &r.projection, &mut scope, r.pos, None)?;
                     let columns = projected.columns;
@@ -130,11 +137,25 @@ impl Lowerer {
         // A query without RETURN must end in an update.
         let ends_in_update = matches!(
             q.clauses.last(),
-            Some(ast::Clause::Create(_) | ast::Clause::Merge(_) | ast::Clause::Set(_) | ast::Clause::Remove(_) | ast::Clause::Delete(_) | ast::Clause::Foreach(_))
+            Some(
+                ast::Clause::Create(_)
+                    | ast::Clause::Merge(_)
+                    | ast::Clause::Set(_)
+                    | ast::Clause::Remove(_)
+                    | ast::Clause::Delete(_)
+                    | ast::Clause::Foreach(_)
+            )
         );
         if !ends_in_update && !ends_in_void_call {
-            return Err(Error::semantic("InvalidClauseComposition", "Query cannot conclude with this clause (must be RETURN or an update clause)"));
+            return Err(Error::semantic(
+                "InvalidClauseComposition",
+                "Query cannot conclude with this clause (must be RETURN or an update clause)",
+            ));
         }
-        Ok(Lowered { plan: LogicalPlan::Produce { input: Box::new(plan), columns: Vec::new() }, columns: Vec::new(), parameters: Vec::new() })
+        Ok(Lowered {
+            plan: LogicalPlan::Produce { input: Box::new(plan), columns: Vec::new() },
+            columns: Vec::new(),
+            parameters: Vec::new(),
+        })
     }
 }
