@@ -339,32 +339,4 @@ mod tests {
         assert_eq!(s.node_value(9), Value::Null);
         assert_eq!(s.rel_value(9), Value::Null);
     }
-
-    /// Scale check: `cargo test -p plexus-storage --release -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn builds_a_million_nodes_and_ten_million_rels_quickly() {
-        let start = std::time::Instant::now();
-        let mut b = GraphBuilder::new();
-        let n = 1_000_000u64;
-        b.add_nodes(n, &["Person"]);
-        for id in 0..n {
-            b.set_node_property(id, "age", Value::Integer((id % 97) as i64)).unwrap();
-        }
-        let mut x = 88172645463325252u64;
-        let edges: Vec<(u64, u64)> = (0..10_000_000u64)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (i % n, x % n)
-            })
-            .collect();
-        b.add_relationships("KNOWS", &edges).unwrap();
-        let g = b.finish();
-        let s = g.snapshot();
-        eprintln!("built in {:?}", start.elapsed());
-        assert_eq!(s.rel_count(), 10_000_000);
-        assert_eq!(s.degree(0, Direction::Outgoing, &[]), 10);
-    }
 }
