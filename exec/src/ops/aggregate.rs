@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use plexus_planner::{AggregateExpr, AggregateFunction, Expr};
 use plexus_storage::value::GroupKey;
 use plexus_storage::{Result, Value};
+use rayon::prelude::*;
 
 use super::Operator;
 use crate::batch::{Batch, Column};
@@ -43,19 +44,24 @@ impl AggregateOp {
     pub fn new(input: Box<dyn Operator>, keys: Vec<(String, Expr)>, aggregates: Vec<(String, AggregateExpr)>) -> Self {
         AggregateOp { input, keys, aggregates, done: false }
     }
+}
 
-    fn new_accumulators(&self, ctx: &ExecContext, batch: &Batch) -> Result<Vec<Accumulator>> {
-        self.aggregates
-            .iter()
-            .map(|(_, a)| {
-                // Percentile arguments are constants; read them from the first row.
-                match a.args.get(1) {
-                    Some(p) => Accumulator::new_percentile(kind(a.function), a.distinct, &first_value(ctx, p, batch)?),
-                    None => Ok(Accumulator::new(kind(a.function), a.distinct)),
-                }
-            })
-            .collect()
-    }
+/// Fresh accumulators for a new group.
+fn new_accumulators(
+    aggregates: &[(String, AggregateExpr)],
+    ctx: &ExecContext,
+    batch: &Batch,
+) -> Result<Vec<Accumulator>> {
+    aggregates
+        .iter()
+        .map(|(_, a)| {
+            // Percentile arguments are constants; read them from the first row.
+            match a.args.get(1) {
+                Some(p) => Accumulator::new_percentile(kind(a.function), a.distinct, &first_value(ctx, p, batch)?),
+                None => Ok(Accumulator::new(kind(a.function), a.distinct)),
+            }
+        })
+        .collect()
 }
 
 fn first_value(ctx: &ExecContext, e: &Expr, batch: &Batch) -> Result<Value> {
@@ -108,75 +114,140 @@ fn key_column(parts: Vec<KeyPart>) -> Column {
     Column::values(values)
 }
 
+/// What an aggregation computes, shareable across threads.
+struct AggregateSpec<'a> {
+    keys: &'a [(String, Expr)],
+    aggregates: &'a [(String, AggregateExpr)],
+}
+
+/// Groups in first-seen order with their accumulators.
+#[derive(Default)]
+struct GroupTable {
+    index: HashMap<Vec<KeyPart>, usize>,
+    groups: Vec<(Vec<KeyPart>, Vec<Accumulator>)>,
+}
+
+impl GroupTable {
+    /// Feed one batch into the table.
+    fn absorb(&mut self, op: &AggregateSpec, batch: &Batch, ctx: &ExecContext) -> Result<()> {
+        let eval = Evaluator::new(ctx);
+        let key_cols: Vec<Vec<KeyPart>> =
+            op.keys.iter().map(|(_, e)| Ok(key_parts(&eval.column(e, batch)?, ctx))).collect::<Result<_>>()?;
+        let arg_columns: Vec<Option<Column>> = op
+            .aggregates
+            .iter()
+            .map(|(_, a)| a.args.first().map(|e| eval.column(e, batch)).transpose())
+            .collect::<Result<_>>()?;
+        // Plain count() needs only nulls; don't materialize nodes for it.
+        let arg_values: Vec<Arg> = arg_columns
+            .into_iter()
+            .zip(op.aggregates)
+            .map(|(c, (_, a))| match c {
+                None => Arg::Rows,
+                Some(c) if a.function == AggregateFunction::Count && !a.distinct => {
+                    Arg::NonNull((0..c.len()).map(|i| !c.is_null_at(i)).collect())
+                }
+                Some(c) => Arg::Values(ctx.column_values(&c)),
+            })
+            .collect();
+        if op.keys.is_empty() {
+            // One group: feed whole columns, count(*) by batch length.
+            if self.groups.is_empty() {
+                self.groups.push((Vec::new(), new_accumulators(op.aggregates, ctx, batch)?));
+            }
+            for (acc, arg) in self.groups[0].1.iter_mut().zip(&arg_values) {
+                match arg {
+                    Arg::Values(values) => values.iter().try_for_each(|v| acc.update(v))?,
+                    Arg::NonNull(present) => acc.count_rows(present.iter().filter(|p| **p).count() as u64),
+                    Arg::Rows => acc.count_rows(batch.len as u64),
+                }
+            }
+            return Ok(());
+        }
+        for row in 0..batch.len {
+            let key: Vec<KeyPart> = key_cols.iter().map(|k| k[row].clone()).collect();
+            let g = match self.index.get(&key) {
+                Some(&g) => g,
+                None => {
+                    self.groups.push((key.clone(), new_accumulators(op.aggregates, ctx, batch)?));
+                    self.index.insert(key, self.groups.len() - 1);
+                    self.groups.len() - 1
+                }
+            };
+            for (acc, arg) in self.groups[g].1.iter_mut().zip(&arg_values) {
+                match arg {
+                    Arg::Values(values) => acc.update(&values[row])?,
+                    Arg::NonNull(present) => acc.count_rows(present[row] as u64),
+                    Arg::Rows => acc.count_rows(1),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Fold a table built from later batches into this one.
+    fn merge(&mut self, other: GroupTable) -> Result<()> {
+        for (key, accs) in other.groups {
+            match self.index.get(&key) {
+                Some(&g) => {
+                    for (mine, theirs) in self.groups[g].1.iter_mut().zip(accs) {
+                        mine.merge(theirs)?;
+                    }
+                }
+                None => {
+                    self.index.insert(key.clone(), self.groups.len());
+                    self.groups.push((key, accs));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Operator for AggregateOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
         if self.done {
             return Ok(None);
         }
         self.done = true;
-        let mut index: HashMap<Vec<KeyPart>, usize> = HashMap::new();
-        let mut groups: Vec<(Vec<KeyPart>, Vec<Accumulator>)> = Vec::new();
+        let mut table = GroupTable::default();
         let mut last_batch = Batch::unit();
-        while let Some(batch) = self.input.next(ctx)? {
-            if batch.is_empty() {
-                continue;
+        // Batches are aggregated in parallel rounds into partial tables, which
+        // are merged in input order so groups keep their first-seen order.
+        let round = rayon::current_num_threads().max(1) * 2;
+        loop {
+            let mut batches = Vec::with_capacity(round);
+            while batches.len() < round {
+                match self.input.next(ctx)? {
+                    Some(b) if b.is_empty() => {}
+                    Some(b) => batches.push(b),
+                    None => break,
+                }
             }
-            let eval = Evaluator::new(ctx);
-            let key_cols: Vec<Vec<KeyPart>> =
-                self.keys.iter().map(|(_, e)| Ok(key_parts(&eval.column(e, &batch)?, ctx))).collect::<Result<_>>()?;
-            let arg_columns: Vec<Option<Column>> = self
-                .aggregates
-                .iter()
-                .map(|(_, a)| a.args.first().map(|e| eval.column(e, &batch)).transpose())
-                .collect::<Result<_>>()?;
-            // Plain count() needs only nulls; don't materialize nodes for it.
-            let arg_values: Vec<Arg> = arg_columns
-                .into_iter()
-                .zip(&self.aggregates)
-                .map(|(c, (_, a))| match c {
-                    None => Arg::Rows,
-                    Some(c) if a.function == AggregateFunction::Count && !a.distinct => {
-                        Arg::NonNull((0..c.len()).map(|i| !c.is_null_at(i)).collect())
-                    }
-                    Some(c) => Arg::Values(ctx.column_values(&c)),
+            if batches.is_empty() {
+                break;
+            }
+            let this = AggregateSpec { keys: &self.keys, aggregates: &self.aggregates };
+            let partials: Vec<Result<GroupTable>> = batches
+                .par_iter()
+                .map(|b| {
+                    let mut t = GroupTable::default();
+                    t.absorb(&this, b, ctx)?;
+                    Ok(t)
                 })
                 .collect();
-            if self.keys.is_empty() {
-                // One group: feed whole columns, count(*) by batch length.
-                if groups.is_empty() {
-                    groups.push((Vec::new(), self.new_accumulators(ctx, &batch)?));
-                }
-                for (acc, arg) in groups[0].1.iter_mut().zip(&arg_values) {
-                    match arg {
-                        Arg::Values(values) => values.iter().try_for_each(|v| acc.update(v))?,
-                        Arg::NonNull(present) => acc.count_rows(present.iter().filter(|p| **p).count() as u64),
-                        Arg::Rows => acc.count_rows(batch.len as u64),
-                    }
-                }
-            } else {
-                for row in 0..batch.len {
-                    let key: Vec<KeyPart> = key_cols.iter().map(|k| k[row].clone()).collect();
-                    let g = match index.get(&key) {
-                        Some(&g) => g,
-                        None => {
-                            groups.push((key.clone(), self.new_accumulators(ctx, &batch)?));
-                            index.insert(key, groups.len() - 1);
-                            groups.len() - 1
-                        }
-                    };
-                    for (acc, arg) in groups[g].1.iter_mut().zip(&arg_values) {
-                        match arg {
-                            Arg::Values(values) => acc.update(&values[row])?,
-                            Arg::NonNull(present) => acc.count_rows(present[row] as u64),
-                            Arg::Rows => acc.count_rows(1),
-                        }
-                    }
-                }
+            for partial in partials {
+                table.merge(partial?)?;
             }
-            last_batch = batch;
+            let exhausted = batches.len() < round;
+            last_batch = batches.pop().unwrap_or(last_batch);
+            if exhausted {
+                break;
+            }
         }
+        let mut groups = table.groups;
         if groups.is_empty() && self.keys.is_empty() {
-            groups.push((Vec::new(), self.new_accumulators(ctx, &last_batch)?));
+            groups.push((Vec::new(), new_accumulators(&self.aggregates, ctx, &last_batch)?));
         }
         let len = groups.len();
         let mut key_columns: Vec<Vec<KeyPart>> = vec![Vec::with_capacity(len); self.keys.len()];
