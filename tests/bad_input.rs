@@ -108,14 +108,17 @@ fn semantic_errors() {
 #[test]
 fn type_errors() {
     let db = Database::in_memory();
+    // Types evident in the query text are rejected before it runs, as in Neo4j.
+    for query in ["RETURN 'a' - 1", "RETURN 'a' * 2", "WITH 'a' AS s RETURN s % 2"] {
+        assert_error(&db, query, ErrorClass::SyntaxError, "InvalidArgumentType", Phase::Compile);
+    }
+    assert_error(&db, "WITH 1 AS n RETURN n.foo", ErrorClass::TypeError, "InvalidArgumentType", Phase::Compile);
     let invalid_type = [
-        "RETURN 'a' - 1",
         "RETURN {a: 1} + 1",
-        "RETURN 'a' * 2",
         "RETURN true + 1",
         "RETURN [1, 2][0.5]",
         "RETURN {a: 1}[1]",
-        "RETURN 1.foo",
+        "UNWIND ['a'] AS s RETURN s - 1",
         "UNWIND [1, 'a'] AS x RETURN sum(x)",
     ];
     for query in invalid_type {

@@ -4,6 +4,8 @@
 
 use plexus_storage::{Error, Result};
 
+use crate::typecheck::StaticType;
+
 /// What a variable is known to hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VarKind {
@@ -34,6 +36,8 @@ impl VarKind {
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
     vars: Vec<(String, VarKind)>,
+    /// Value types evident from the query text (e.g. `WITH 123 AS x`).
+    static_types: Vec<(String, StaticType)>,
 }
 
 impl Scope {
@@ -91,6 +95,30 @@ impl Scope {
     /// Replace the scope by exactly these bindings (after WITH / RETURN).
     pub fn reset(&mut self, vars: Vec<(String, VarKind)>) {
         self.vars = vars;
+        self.static_types.clear();
+    }
+
+    /// Record the evident type of a bound variable.
+    pub fn set_static_type(&mut self, name: &str, t: StaticType) {
+        self.static_types.retain(|(n, _)| n != name);
+        self.static_types.push((name.to_string(), t));
+    }
+
+    pub fn static_type(&self, name: &str) -> Option<StaticType> {
+        self.static_types.iter().find(|(n, _)| n == name).map(|(_, t)| *t)
+    }
+
+    /// A copy with `name` bound as a local (comprehension, quantifier, reduce
+    /// variable), shadowing any outer binding.
+    pub fn with_local(&self, name: &str, static_type: Option<StaticType>) -> Scope {
+        let mut inner = self.clone();
+        inner.vars.retain(|(n, _)| n != name);
+        inner.static_types.retain(|(n, _)| n != name);
+        inner.vars.push((name.to_string(), VarKind::Any));
+        if let Some(t) = static_type {
+            inner.static_types.push((name.to_string(), t));
+        }
+        inner
     }
 
     pub fn entries(&self) -> &[(String, VarKind)] {

@@ -5,6 +5,7 @@
 use plexus_storage::{Error, Result, Value};
 
 use crate::expr::{BinaryOp, Expr, UnaryOp};
+use crate::scope::Scope;
 
 /// The type an expression certainly has, when the text shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +20,13 @@ pub enum StaticType {
 }
 
 pub fn static_type(e: &Expr) -> Option<StaticType> {
+    static_type_in(e, None)
+}
+
+/// Like `static_type`, also knowing the evident types of bound variables.
+pub fn static_type_in(e: &Expr, scope: Option<&Scope>) -> Option<StaticType> {
     Some(match e {
+        Expr::Variable(v) => return scope.and_then(|s| s.static_type(v)),
         Expr::Literal(v) => match v {
             Value::Null => StaticType::Null,
             Value::Boolean(_) => StaticType::Boolean,
@@ -53,8 +60,25 @@ fn mismatch(what: &str, t: StaticType) -> Error {
     Error::semantic("InvalidArgumentType", format!("Type mismatch: {what}, got {t:?}"))
 }
 
+/// The common type of a list literal's elements, when evident.
+pub fn element_type(list: &Expr, scope: Option<&Scope>) -> Option<StaticType> {
+    let types: Vec<Option<StaticType>> = match list {
+        Expr::List(items) => items.iter().map(|e| static_type_in(e, scope)).collect(),
+        Expr::Literal(Value::List(items)) => items.iter().map(|v| static_type(&Expr::Literal(v.clone()))).collect(),
+        _ => return None,
+    };
+    let first = (*types.first()?)?;
+    types.iter().all(|t| *t == Some(first)).then_some(first)
+}
+
 /// Check one operator node against its operands' evident types.
 pub fn check(e: &Expr) -> Result<()> {
+    check_in(e, None)
+}
+
+/// `check`, also knowing the evident types of bound variables.
+pub fn check_in(e: &Expr, scope: Option<&Scope>) -> Result<()> {
+    let static_type = |x: &Expr| static_type_in(x, scope);
     let boolean = |x: &Expr| match static_type(x) {
         Some(t) if !matches!(t, StaticType::Boolean | StaticType::Null) => Err(mismatch("expected a boolean", t)),
         _ => Ok(()),
@@ -69,6 +93,17 @@ pub fn check(e: &Expr) -> Result<()> {
             Some(t) if !matches!(t, StaticType::List | StaticType::Null) => Err(mismatch("IN expects a list", t)),
             _ => Ok(()),
         },
+        // Arithmetic other than `+` (which also joins strings and lists) needs numbers.
+        Expr::Binary(BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod | BinaryOp::Pow, l, r) => {
+            for x in [l, r] {
+                if let Some(t) = static_type(x) {
+                    if matches!(t, StaticType::String | StaticType::Boolean | StaticType::List | StaticType::Map) {
+                        return Err(mismatch("arithmetic expects numbers", t));
+                    }
+                }
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }

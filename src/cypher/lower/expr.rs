@@ -3,6 +3,7 @@
 
 use plexus_planner::expr::{AggregateExpr, AggregateFunction, MapProjectionItem, Quantifier};
 use plexus_planner::scope::{Scope, VarKind};
+use plexus_planner::typecheck::{element_type, static_type_in, StaticType};
 use plexus_planner::{BinaryOp, Expr, UnaryOp};
 use plexus_storage::{Error, Result};
 
@@ -44,7 +45,20 @@ impl Lowerer {
             K::Map(items) => {
                 Expr::Map(items.iter().map(|(k, x)| Ok((k.clone(), sub(self, x, &mut sink)?))).collect::<Result<_>>()?)
             }
-            K::Property(target, key) => Expr::Property(Box::new(sub(self, target, &mut sink)?), key.clone()),
+            K::Property(target, key) => {
+                let target = sub(self, target, &mut sink)?;
+                if let Some(t) =
+                    static_type_in(&target, Some(scope)).filter(|t| *t != StaticType::Map && *t != StaticType::Null)
+                {
+                    return Err(Error::type_error(
+                        "InvalidArgumentType",
+                        format!("Type mismatch: cannot read property `{key}` of {t:?}"),
+                    )
+                    .in_phase(plexus_storage::Phase::Compile)
+                    .at(pos));
+                }
+                Expr::Property(Box::new(target), key.clone())
+            }
             K::Index(a, b) => Expr::Index(Box::new(sub(self, a, &mut sink)?), Box::new(sub(self, b, &mut sink)?)),
             K::Slice(a, b, c) => Expr::Slice(
                 Box::new(sub(self, a, &mut sink)?),
@@ -58,7 +72,7 @@ impl Lowerer {
                     ast::UnaryOp::Plus => inner,
                     ast::UnaryOp::Not => {
                         let e = Expr::Unary(UnaryOp::Not, Box::new(inner));
-                        plexus_planner::typecheck::check(&e).map_err(|err| err.at(pos))?;
+                        plexus_planner::typecheck::check_in(&e, Some(scope)).map_err(|err| err.at(pos))?;
                         e
                     }
                     ast::UnaryOp::Neg => match inner {
@@ -76,7 +90,7 @@ impl Lowerer {
             }
             K::Binary(op, a, b) => {
                 let e = Expr::binary(binary_op(*op), sub(self, a, &mut sink)?, sub(self, b, &mut sink)?);
-                plexus_planner::typecheck::check(&e).map_err(|err| err.at(pos))?;
+                plexus_planner::typecheck::check_in(&e, Some(scope)).map_err(|err| err.at(pos))?;
                 e
             }
             K::Comparison(first, rest) => {
@@ -131,7 +145,7 @@ impl Lowerer {
             },
             K::ListComprehension { variable, list, predicate, projection } => {
                 let list = sub(self, list, &mut sink)?;
-                let inner = with_local(scope, variable);
+                let inner = scope.with_local(variable, element_type(&list, Some(scope)));
                 Expr::ListComprehension {
                     variable: variable.clone(),
                     list: Box::new(list),
@@ -141,7 +155,7 @@ impl Lowerer {
             }
             K::Quantified { quantifier, variable, list, predicate } => {
                 let list = sub(self, list, &mut sink)?;
-                let inner = with_local(scope, variable);
+                let inner = scope.with_local(variable, element_type(&list, Some(scope)));
                 Expr::Quantified {
                     quantifier: match quantifier {
                         ast::Quantifier::All => Quantifier::All,
@@ -157,8 +171,7 @@ impl Lowerer {
             K::Reduce { accumulator, init, variable, list, expr } => {
                 let init = sub(self, init, &mut sink)?;
                 let list = sub(self, list, &mut sink)?;
-                let mut inner = with_local(scope, accumulator);
-                inner.bind(variable, VarKind::Any, pos)?;
+                let inner = scope.with_local(accumulator, None).with_local(variable, element_type(&list, Some(scope)));
                 Expr::Reduce {
                     accumulator: accumulator.clone(),
                     init: Box::new(init),
@@ -278,7 +291,7 @@ impl Lowerer {
 
 /// Arguments whose kind is evident at compile time and wrong for the function.
 fn check_argument_kinds(name: &str, args: &[Expr], scope: &Scope) -> Result<()> {
-    use plexus_planner::typecheck::{static_type, StaticType};
+    use plexus_planner::typecheck::static_type;
     let Some(arg) = args.first() else { return Ok(()) };
     let kind = match arg {
         Expr::Variable(v) => scope.kind(v),
@@ -300,15 +313,6 @@ fn check_argument_kinds(name: &str, args: &[Expr], scope: &Scope) -> Result<()> 
         return Err(Error::semantic("InvalidArgumentType", format!("Type mismatch: invalid argument for {name}()")));
     }
     Ok(())
-}
-
-/// A copy of `scope` with a local variable (comprehension, quantifier, reduce).
-fn with_local(scope: &Scope, variable: &str) -> Scope {
-    let mut inner = Scope::new();
-    let mut entries: Vec<(String, VarKind)> = scope.entries().iter().filter(|(n, _)| n != variable).cloned().collect();
-    entries.push((variable.to_string(), VarKind::Any));
-    inner.reset(entries);
-    inner
 }
 
 pub fn binary_op(op: ast::BinaryOp) -> BinaryOp {

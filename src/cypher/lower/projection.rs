@@ -84,6 +84,11 @@ impl Lowerer {
         let kinds: Vec<(String, VarKind)> = items.iter().map(|(n, e)| (n.clone(), kind_of(e, scope))).collect();
         let mut new_scope = Scope::new();
         new_scope.reset(kinds);
+        for (name, expr, _) in &lowered {
+            if let Some(t) = plexus_planner::typecheck::static_type_in(expr, Some(scope)) {
+                new_scope.set_static_type(name, t);
+            }
+        }
         let names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
 
         let plan = if !sink.found.is_empty() {
