@@ -113,11 +113,11 @@ fn type_errors() {
         assert_error(&db, query, ErrorClass::SyntaxError, "InvalidArgumentType", Phase::Compile);
     }
     assert_error(&db, "WITH 1 AS n RETURN n.foo", ErrorClass::TypeError, "InvalidArgumentType", Phase::Compile);
+    assert_error(&db, "RETURN {a: 1}[1]", ErrorClass::TypeError, "MapElementAccessByNonString", Phase::Runtime);
     let invalid_type = [
         "RETURN {a: 1} + 1",
         "RETURN true + 1",
         "RETURN [1, 2][0.5]",
-        "RETURN {a: 1}[1]",
         "UNWIND ['a'] AS s RETURN s - 1",
         "UNWIND [1, 'a'] AS x RETURN sum(x)",
     ];

@@ -27,7 +27,7 @@ pub fn index(container: &Value, index: &Value, snapshot: &Snapshot) -> Result<Va
             format!("List index must be an integer, got {}", other.type_name()),
         )),
         (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => Err(Error::type_error(
-            "InvalidArgumentType",
+            "MapElementAccessByNonString",
             format!("Map key must be a string, got {}", other.type_name()),
         )),
         (other, _) => Err(Error::type_error("InvalidArgumentType", format!("Cannot index into {}", other.type_name()))),

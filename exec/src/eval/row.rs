@@ -70,6 +70,8 @@ impl RowEvaluator<'_> {
             }
             Expr::HasLabels(target, labels) => match self.eval(target, env)? {
                 Value::Null => Ok(Value::Null),
+                // A relationship "has" the label that is its type.
+                Value::Relationship(r) => Ok(Value::Boolean(labels.iter().all(|l| *l == r.rel_type))),
                 Value::Node(n) => Ok(Value::Boolean(
                     labels
                         .iter()

@@ -47,6 +47,11 @@ impl Lowerer {
             }
             K::Property(target, key) => {
                 let target = sub(self, target, &mut sink)?;
+                if matches!(&target, Expr::Variable(v) if scope.kind(v) == Some(VarKind::Path)) {
+                    return Err(
+                        Error::semantic("InvalidArgumentType", "Type mismatch: a path has no properties").at(pos)
+                    );
+                }
                 if let Some(t) =
                     static_type_in(&target, Some(scope)).filter(|t| *t != StaticType::Map && *t != StaticType::Null)
                 {
@@ -289,6 +294,16 @@ impl Lowerer {
     }
 }
 
+/// A WHERE predicate that is evidently a node, relationship or path.
+pub fn check_predicate(predicate: &Expr, scope: &Scope) -> Result<()> {
+    if let Expr::Variable(v) = predicate {
+        if matches!(scope.kind(v), Some(VarKind::Node | VarKind::Relationship | VarKind::Path)) {
+            return Err(Error::semantic("InvalidArgumentType", format!("Type mismatch: `{v}` is not a boolean")));
+        }
+    }
+    Ok(())
+}
+
 /// Arguments whose kind is evident at compile time and wrong for the function.
 fn check_argument_kinds(name: &str, args: &[Expr], scope: &Scope) -> Result<()> {
     use plexus_planner::typecheck::static_type;
@@ -303,6 +318,8 @@ fn check_argument_kinds(name: &str, args: &[Expr], scope: &Scope) -> Result<()> 
             literal.is_some() || matches!(kind, Some(VarKind::Path | VarKind::Relationship | VarKind::RelationshipList))
         }
         "type" => literal.is_some() || matches!(kind, Some(VarKind::Path | VarKind::Node | VarKind::RelationshipList)),
+        "length" => matches!(kind, Some(VarKind::Node | VarKind::Relationship)),
+        "size" => matches!(kind, Some(VarKind::Path)),
         "properties" => {
             literal.is_some_and(|t| t != StaticType::Map)
                 || matches!(kind, Some(VarKind::Path | VarKind::RelationshipList))

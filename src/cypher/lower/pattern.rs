@@ -67,6 +67,7 @@ impl Lowerer {
         plan = unique_relationships(plan, &rels);
         if let Some(w) = where_ {
             let predicate = self.expr(w, scope)?;
+            super::expr::check_predicate(&predicate, scope).map_err(|e| e.at(w.pos))?;
             plan = LogicalPlan::Filter { input: Box::new(plan), predicate };
         }
         Ok(plan)
@@ -140,12 +141,22 @@ impl Lowerer {
             match rel.length {
                 Some((min, max)) => {
                     let min = min.unwrap_or(1);
-                    if scope.contains(&rel_name) {
-                        return Err(Error::semantic(
-                            "VariableAlreadyBound",
-                            format!("Variable `{rel_name}` already declared"),
-                        )
-                        .at(rel.pos));
+                    match scope.kind(&rel_name) {
+                        None => {}
+                        Some(VarKind::RelationshipList | VarKind::Any) => {
+                            return Err(Error::semantic(
+                                "VariableAlreadyBound",
+                                format!("Variable `{rel_name}` already declared"),
+                            )
+                            .at(rel.pos))
+                        }
+                        Some(_) => {
+                            return Err(Error::semantic(
+                                "VariableTypeConflict",
+                                format!("`{rel_name}` is already bound to something other than relationships"),
+                            )
+                            .at(rel.pos))
+                        }
                     }
                     scope.bind(&rel_name, VarKind::RelationshipList, rel.pos)?;
                     let rel_properties = rel.properties.as_ref().map(|p| self.expr(p, scope)).transpose()?;

@@ -195,11 +195,13 @@ impl Lowerer {
         for e in &d.exprs {
             let lowered = self.expr(e, scope)?;
             // Only entities (or expressions that may yield them) can be deleted.
-            if matches!(
-                lowered,
-                Expr::Literal(_) | Expr::List(_) | Expr::Map(_) | Expr::Binary(..) | Expr::HasLabels(..)
-            ) {
+            if matches!(lowered, Expr::HasLabels(..)) {
                 return Err(Error::semantic("InvalidDelete", "DELETE expects a node, relationship or path").at(e.pos));
+            }
+            if matches!(lowered, Expr::Literal(_) | Expr::List(_) | Expr::Map(_) | Expr::Binary(..)) {
+                return Err(
+                    Error::semantic("InvalidArgumentType", "DELETE expects a node, relationship or path").at(e.pos)
+                );
             }
             exprs.push(lowered);
         }
