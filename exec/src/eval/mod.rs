@@ -137,6 +137,8 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => self.row_wise(expr, batch),
             },
+            // Plans that aggregate, sort or limit must see one outer row at a time.
+            Expr::Exists(plan) if !row_independent(plan) => self.row_wise(expr, batch),
             Expr::Exists(plan) => {
                 let hits = crate::ops::subplan::rows_with_matches(plan, batch, self.ctx)?;
                 Ok(Evaluated::Column(Column::Array(Arc::new(BooleanArray::from(hits)))))
@@ -305,6 +307,16 @@ impl<'a> Evaluator<'a> {
             out.push(rows.eval(expr, &mut env)?);
         }
         Ok(Evaluated::Column(Column::values(out)))
+    }
+}
+
+/// Whether a subplan's rows for several outer rows at once are just the
+/// union of its rows for each (no aggregation, ordering or limits inside).
+fn row_independent(plan: &plexus_planner::LogicalPlan) -> bool {
+    use plexus_planner::LogicalPlan::*;
+    match plan {
+        Aggregate { .. } | Distinct { .. } | Sort { .. } | Skip { .. } | Limit { .. } | Union { .. } => false,
+        other => plexus_planner::explain::children(other).into_iter().all(row_independent),
     }
 }
 

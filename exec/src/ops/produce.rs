@@ -20,7 +20,12 @@ impl ProduceOp {
 impl Operator for ProduceOp {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Batch>> {
         match self.input.next(ctx)? {
-            Some(b) => Ok(Some(b.project(&self.columns)?)),
+            Some(b) => {
+                // Inside a subquery, the enclosing apply's row numbers ride along.
+                let mut names = self.columns.clone();
+                names.extend(b.names.iter().filter(|n| n.starts_with("__arg")).cloned());
+                Ok(Some(b.project(&names)?))
+            }
             None => Ok(None),
         }
     }

@@ -215,11 +215,7 @@ impl Lowerer {
                 let plan = self.pattern_subplan(&m.pattern, m.where_.as_ref(), &mut inner_scope, false)?;
                 Expr::Exists(Box::new(plan))
             }
-            K::ExistsQuery(_) => {
-                return Err(
-                    Error::semantic("UnsupportedFeature", "EXISTS with a full subquery is not supported yet").at(pos)
-                )
-            }
+            K::ExistsQuery(q) => Expr::Exists(Box::new(self.subquery(q, scope)?)),
             K::PatternComprehension { pattern, predicate, projection } => {
                 let mut inner_scope = scope.clone();
                 let plan =

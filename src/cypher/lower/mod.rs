@@ -69,8 +69,35 @@ impl Lowerer {
     }
 
     fn single(&mut self, q: &ast::SingleQuery) -> Result<Lowered> {
-        let mut scope = Scope::new();
-        let mut plan = LogicalPlan::argument();
+        self.single_from(q, Scope::new(), false)
+    }
+
+    /// A full subquery (`EXISTS { ... }`): it starts from the enclosing
+    /// scope, may not update, and need not end in RETURN.
+    pub fn subquery(&mut self, q: &ast::Query, scope: &Scope) -> Result<LogicalPlan> {
+        if !q.unions.is_empty() {
+            return Err(Error::semantic("UnsupportedFeature", "UNION inside EXISTS { } is not supported yet"));
+        }
+        let updates = q.first.clauses.iter().any(|c| {
+            matches!(
+                c,
+                ast::Clause::Create(_)
+                    | ast::Clause::Merge(_)
+                    | ast::Clause::Set(_)
+                    | ast::Clause::Remove(_)
+                    | ast::Clause::Delete(_)
+                    | ast::Clause::Foreach(_)
+            )
+        });
+        if updates {
+            return Err(Error::semantic("InvalidClauseComposition", "An EXISTS subquery cannot update the graph"));
+        }
+        Ok(self.single_from(&q.first, scope.clone(), true)?.plan)
+    }
+
+    fn single_from(&mut self, q: &ast::SingleQuery, outer: Scope, subquery: bool) -> Result<Lowered> {
+        let mut scope = outer;
+        let mut plan = LogicalPlan::Argument { variables: scope.names() };
         let last = q.clauses.len().saturating_sub(1);
         // A query may also end in a CALL of a void procedure.
         let mut ends_in_void_call = false;
@@ -146,7 +173,7 @@ impl Lowerer {
                     | ast::Clause::Foreach(_)
             )
         );
-        if !ends_in_update && !ends_in_void_call {
+        if !ends_in_update && !ends_in_void_call && !subquery {
             return Err(Error::semantic(
                 "InvalidClauseComposition",
                 "Query cannot conclude with this clause (must be RETURN or an update clause)",

@@ -191,9 +191,9 @@ impl Lowerer {
                     };
                     if bound_before {
                         predicates.push(Expr::binary(BinaryOp::Eq, Expr::var(&expand_as), Expr::var(&rel_name)));
-                    } else {
-                        rels.push(RelBinding::Single(rel_name.clone()));
                     }
+                    // A relationship bound earlier still may not repeat within this pattern.
+                    rels.push(RelBinding::Single(rel_name.clone()));
                     if let Some(props) = &rel.properties {
                         self.property_predicates(props, &rel_name, scope, &mut predicates)?;
                     }
