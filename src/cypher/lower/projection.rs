@@ -147,10 +147,14 @@ impl Lowerer {
         entries.extend(after.new.entries().iter().cloned());
         let mut both = Scope::new();
         both.reset(entries);
+        let mut uses_aggregate = false;
         let lowered = match after.aggregates {
             Some(sink) => {
                 let mut reuse = AggregateSink { found: sink.found.clone() };
                 let lowered = self.expr_in(e, &both, Some(&mut reuse))?;
+                let mut vars = Vec::new();
+                lowered.free_variables(&mut vars);
+                uses_aggregate = vars.iter().any(|v| sink.found.iter().any(|(n, _)| n == v));
                 if reuse.found.len() > sink.found.len() {
                     // The TCK reports a new aggregate here by the variables it cannot see.
                     return Err(Error::semantic(
@@ -163,10 +167,29 @@ impl Lowerer {
             }
             None => self.expr(e, &both)?,
         };
-        let replaced = replace_keys(lowered, &after.replacements);
+        // Beside an aggregate, only projected variables and properties may be
+        // reused; a more complex projected expression is ambiguous.
+        let replacements: Vec<(String, Expr)> = if uses_aggregate {
+            after.replacements.iter().filter(|(_, e)| is_simple(e) || is_aggregate_column(e, after)).cloned().collect()
+        } else {
+            after.replacements.clone()
+        };
+        let complex_key_used = uses_aggregate
+            && after
+                .replacements
+                .iter()
+                .any(|(_, k)| !is_simple(k) && !is_aggregate_column(k, after) && contains(&lowered, k));
+        let replaced = replace_keys(lowered, &replacements);
         let mut vars = Vec::new();
         replaced.free_variables(&mut vars);
         if let Some(v) = vars.iter().find(|v| after.new.kind(v).is_none()) {
+            if complex_key_used {
+                return Err(Error::semantic(
+                    "AmbiguousAggregationExpression",
+                    "Only projected variables and properties may be used beside an aggregate",
+                )
+                .at(e.pos));
+            }
             return Err(Error::semantic("UndefinedVariable", format!("Variable `{v}` not defined")).at(e.pos));
         }
         Ok(replaced)
@@ -332,6 +355,23 @@ fn kind_of(e: &ast::Expr, scope: &Scope) -> VarKind {
         K::Unary(..) | K::Quantified { .. } | K::HasLabels(..) | K::PatternComprehension { .. } => VarKind::Value,
         _ => VarKind::Any,
     }
+}
+
+/// A variable or a property of a variable: what may stand beside an aggregate.
+fn is_simple(e: &Expr) -> bool {
+    matches!(e, Expr::Variable(_)) || matches!(e, Expr::Property(t, _) if matches!(**t, Expr::Variable(_)))
+}
+
+/// A projected column that holds one of the projection's aggregates.
+fn is_aggregate_column(e: &Expr, after: &After) -> bool {
+    matches!(e, Expr::Variable(v) if after.aggregates.is_some_and(|s| s.found.iter().any(|(n, _)| n == v)))
+}
+
+/// Whether `needle` occurs in `haystack`.
+fn contains(haystack: &Expr, needle: &Expr) -> bool {
+    let mut found = false;
+    haystack.visit(&mut |x| found |= x == needle);
+    found
 }
 
 /// Replace sub-expressions equal to a grouping key by the key's column.
