@@ -92,6 +92,11 @@ fn details(plan: &LogicalPlan) -> String {
             let max = max.map(|m| m.to_string()).unwrap_or_default();
             format!("({from}){l}[{rel}{}*{min}..{max}]{r}({to})", types_text(types))
         }
+        ShortestPath { from, rel, to, types, direction, min, max, .. } => {
+            let (l, r) = arrow(*direction);
+            let max = max.map(|m| m.to_string()).unwrap_or_default();
+            format!("({from}){l}[{rel}{}*{min}..{max}]{r}({to})", types_text(types))
+        }
         Filter { predicate, .. } => predicate.to_string(),
         Project { items, .. } => items.iter().map(|(n, e)| format!("{e} AS {n}")).collect::<Vec<_>>().join(", "),
         Aggregate { keys, aggregates, .. } => {

@@ -107,6 +107,20 @@ pub enum LogicalPlan {
         /// Property equality every relationship on the path must satisfy.
         rel_properties: Option<Expr>,
     },
+    /// `shortestPath` / `allShortestPaths` between two bound nodes: the
+    /// fewest hops within `min..=max` (breadth first); `rel` is bound to the
+    /// list of relationships of each shortest path found.
+    ShortestPath {
+        input: Box<LogicalPlan>,
+        from: String,
+        rel: String,
+        to: String,
+        types: Vec<String>,
+        direction: Direction,
+        min: u64,
+        max: Option<u64>,
+        all: bool,
+    },
     Filter {
         input: Box<LogicalPlan>,
         predicate: Expr,
@@ -225,6 +239,7 @@ impl LogicalPlan {
             NodeScan { input, .. }
             | Expand { input, .. }
             | VarLengthExpand { input, .. }
+            | ShortestPath { input, .. }
             | Filter { input, .. }
             | Project { input, .. }
             | Aggregate { input, .. }
@@ -252,6 +267,7 @@ impl LogicalPlan {
             NodeScan { input, .. }
             | Expand { input, .. }
             | VarLengthExpand { input, .. }
+            | ShortestPath { input, .. }
             | Filter { input, .. }
             | Project { input, .. }
             | Aggregate { input, .. }
@@ -288,6 +304,7 @@ impl LogicalPlan {
             Argument { variables } | Values { variables, .. } => variables.clone(),
             NodeScan { input, variable, .. } => extend(input, &[variable]),
             Expand { input, rel, to, .. } | VarLengthExpand { input, rel, to, .. } => extend(input, &[rel, to]),
+            ShortestPath { input, rel, .. } => extend(input, &[rel]),
             Project { input, items, discard } => {
                 let names: Vec<&String> = items.iter().map(|(n, _)| n).collect();
                 if *discard {
@@ -362,6 +379,8 @@ impl LogicalPlan {
             Expand { mode: ExpandMode::Into, .. } => "ExpandInto",
             Expand { .. } => "Expand",
             VarLengthExpand { .. } => "VarLengthExpand",
+            ShortestPath { all: false, .. } => "ShortestPath",
+            ShortestPath { all: true, .. } => "AllShortestPaths",
             Filter { .. } => "Filter",
             Project { .. } => "Projection",
             Aggregate { .. } => "Aggregation",

@@ -19,6 +19,7 @@ mod profiled;
 mod project;
 mod semi_apply;
 mod set;
+mod shortest_path;
 mod skip_limit;
 mod sort;
 pub mod subplan;
@@ -101,6 +102,21 @@ fn build_node(
                     max: *max,
                     mode: *mode,
                     rel_properties: rel_properties.clone(),
+                },
+            ))
+        }
+        ShortestPath { input: i, from, rel, to, types, direction, min, max, all } => {
+            Box::new(shortest_path::ShortestPathOp::new(
+                input(i)?,
+                shortest_path::ShortestPathSpec {
+                    from: from.clone(),
+                    rel: rel.clone(),
+                    to: to.clone(),
+                    types: types.clone(),
+                    direction: *direction,
+                    min: *min,
+                    max: *max,
+                    all: *all,
                 },
             ))
         }

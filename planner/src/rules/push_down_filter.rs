@@ -17,6 +17,7 @@ fn transparent(plan: &LogicalPlan) -> bool {
         LogicalPlan::NodeScan { .. }
             | LogicalPlan::Expand { .. }
             | LogicalPlan::VarLengthExpand { .. }
+            | LogicalPlan::ShortestPath { .. }
             | LogicalPlan::Filter { .. }
             | LogicalPlan::Unwind { .. }
             | LogicalPlan::Optional { .. }

@@ -59,10 +59,10 @@ impl Lowerer {
         }
         for part in parts {
             let part = self.name_pattern(part);
-            if part.shortest.is_some() {
-                return Err(Error::semantic("UnsupportedFeature", "shortestPath() is not supported yet").at(part.pos));
-            }
-            plan = self.match_part(plan, &part, scope, &mut rels)?;
+            plan = match part.shortest {
+                Some(kind) => self.match_shortest(plan, &part, kind, scope)?,
+                None => self.match_part(plan, &part, scope, &mut rels)?,
+            };
         }
         plan = unique_relationships(plan, &rels);
         if let Some(w) = where_ {
@@ -207,6 +207,84 @@ impl Lowerer {
         }
         if let Some(p) = &part.variable {
             scope.bind_new(p, VarKind::Path, part.pos)?;
+            plan = LogicalPlan::Project {
+                input: Box::new(plan),
+                items: vec![(p.clone(), Expr::PathBuild(path))],
+                discard: false,
+            };
+        }
+        Ok(plan)
+    }
+
+    /// `p = shortestPath((a)-[*]-(b))`: bind (or scan) both ends, then search.
+    fn match_shortest(
+        &mut self,
+        mut plan: LogicalPlan,
+        part: &ast::PatternPart,
+        kind: ast::ShortestKind,
+        scope: &mut Scope,
+    ) -> Result<LogicalPlan> {
+        let [(rel, end)] = part.chain.as_slice() else {
+            return Err(Error::semantic(
+                "InvalidArgumentType",
+                "shortestPath() needs a pattern with exactly one relationship",
+            )
+            .at(part.pos));
+        };
+        let mut names = Vec::new();
+        for node in [&part.start, end] {
+            let name = var_name(&node.variable);
+            let bound = scope.contains(&name);
+            scope.bind(&name, VarKind::Node, node.pos)?;
+            if !bound {
+                plan = LogicalPlan::NodeScan {
+                    input: Box::new(plan),
+                    variable: name.clone(),
+                    label: None,
+                    property_filters: Vec::new(),
+                };
+            }
+            let mut predicates = Vec::new();
+            self.node_predicates(node, &name, scope, &mut predicates)?;
+            plan = filter(plan, predicates);
+            names.push(name);
+        }
+        if rel.properties.is_some() {
+            return Err(Error::semantic(
+                "UnsupportedFeature",
+                "property maps inside shortestPath() are not supported yet",
+            )
+            .at(rel.pos));
+        }
+        let rel_name = var_name(&rel.variable);
+        scope.bind_new(&rel_name, VarKind::RelationshipList, rel.pos)?;
+        let (min, max) = match rel.length {
+            Some((min, max)) => (min.unwrap_or(1), max),
+            None => (1, Some(1)),
+        };
+        let direction = match rel.direction {
+            ast::RelDirection::Right => Direction::Outgoing,
+            ast::RelDirection::Left => Direction::Incoming,
+            ast::RelDirection::Both => Direction::Both,
+        };
+        plan = LogicalPlan::ShortestPath {
+            input: Box::new(plan),
+            from: names[0].clone(),
+            rel: rel_name.clone(),
+            to: names[1].clone(),
+            types: rel.types.clone(),
+            direction,
+            min,
+            max,
+            all: kind == ast::ShortestKind::All,
+        };
+        if let Some(p) = &part.variable {
+            scope.bind_new(p, VarKind::Path, part.pos)?;
+            let path = vec![
+                PathElement::Node(names[0].clone()),
+                PathElement::RelationshipList(rel_name),
+                PathElement::Node(names[1].clone()),
+            ];
             plan = LogicalPlan::Project {
                 input: Box::new(plan),
                 items: vec![(p.clone(), Expr::PathBuild(path))],
