@@ -4,6 +4,7 @@
 pub mod cypher;
 pub mod db;
 pub mod format;
+pub mod gremlin;
 pub mod procedures;
 pub mod shell;
 

@@ -1,0 +1,5 @@
+//! Tests of the Gremlin parser: AST shapes, errors, robustness and the TinkerPop corpus.
+
+mod corpus;
+mod errors;
+mod shapes;
