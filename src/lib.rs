@@ -5,6 +5,7 @@ pub mod cypher;
 pub mod db;
 pub mod format;
 pub mod gremlin;
+pub mod io;
 pub mod procedures;
 pub mod shell;
 

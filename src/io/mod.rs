@@ -1,0 +1,3 @@
+//! Import and export of whole graphs in exchange formats.
+
+pub mod graphson;
