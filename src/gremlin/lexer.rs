@@ -58,7 +58,7 @@ impl fmt::Display for Token<'_> {
             Token::Plus => "+",
             Token::Str(s) | Token::Num(s) | Token::Ident(s) => s,
         };
-        write!(f, "'{text}'")
+        f.write_str(text)
     }
 }
 

@@ -78,6 +78,6 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> Result<u32, String> {
     let hex: String = chars.by_ref().take(4).collect();
     u32::from_str_radix(&hex, 16)
         .ok()
-        .filter(|_| hex.len() == 4)
+        .filter(|_| hex.len() == 4 && hex.chars().all(|c| c.is_ascii_hexdigit()))
         .ok_or_else(|| format!("invalid unicode escape '\\u{hex}'"))
 }

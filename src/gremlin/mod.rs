@@ -14,7 +14,9 @@ use chumsky::input::{Input, Stream};
 use chumsky::Parser;
 use plexus_storage::Error;
 
-pub use ast::{Argument, EnumValue, GValue, Instruction, Predicate, PredicateClass, Strategy, Traversal, TraversalRoot};
+pub use ast::{
+    Argument, EnumValue, GValue, Instruction, Predicate, PredicateClass, Strategy, Traversal, TraversalRoot,
+};
 
 /// Parses one traversal (`g.V()…`) into its AST; errors are `SyntaxError`s with a byte position.
 pub fn parse(text: &str) -> Result<Traversal, Error> {

@@ -35,9 +35,7 @@ pub fn bare_enum_class(word: &str) -> Option<&'static str> {
         "list" | "set" | "single" => "Cardinality",
         "onCreate" | "onMatch" | "outV" | "inV" => "Merge",
         "any" | "none" | "unproductive" => "Pick",
-        "addAll" | "and" | "assign" | "div" | "max" | "min" | "minus" | "mult" | "or" | "sum" | "sumLong" => {
-            "Operator"
-        }
+        "addAll" | "and" | "assign" | "div" | "max" | "min" | "minus" | "mult" | "or" | "sum" | "sumLong" => "Operator",
         "normSack" => "Barrier",
         "second" | "minute" | "hour" | "day" => "DT",
         _ => return None,

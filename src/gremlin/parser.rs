@@ -6,7 +6,9 @@
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
-use super::ast::{Argument, EnumValue, GValue, Instruction, Predicate, PredicateClass, Strategy, Traversal, TraversalRoot};
+use super::ast::{
+    Argument, EnumValue, GValue, Instruction, Predicate, PredicateClass, Strategy, Traversal, TraversalRoot,
+};
 use super::lexer::Token;
 use super::{literal, names};
 
@@ -18,11 +20,7 @@ where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
 {
     let instructions = just(Token::Dot).ignore_then(instruction(argument())).repeated().at_least(1).collect();
-    just(Token::Ident("g"))
-        .labelled("'g'")
-        .ignore_then(instructions)
-        .then_ignore(end())
-        .try_map(split_source)
+    just(Token::Ident("g")).labelled("'g'").ignore_then(instructions).then_ignore(end()).try_map(split_source)
 }
 
 /// Splits `g.…` instructions into source configuration, the spawn step and the remaining steps.
@@ -70,9 +68,7 @@ fn arguments<'t, 's: 't, I, O>(
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
 {
-    item.separated_by(just(Token::Comma))
-        .collect()
-        .delimited_by(just(Token::LParen), just(Token::RParen))
+    item.separated_by(just(Token::Comma)).collect().delimited_by(just(Token::LParen), just(Token::RParen))
 }
 
 /// Any step argument. Order matters only where one form is a prefix of another: constants and
@@ -103,7 +99,6 @@ where
             bare_chain,
             ident().map(|name| Argument::Variable(name.to_string())),
         ))
-        .labelled("argument")
     })
 }
 
@@ -143,19 +138,13 @@ where
     };
     let head = class
         .then_ignore(just(Token::Dot))
-        .then(ident().map_with(|name, e| -> (&str, SimpleSpan) { (name, e.span()) }))
+        .then(select! { Token::Ident(name) if names::predicate_class(name).is_some() => name }.labelled("predicate"))
         .then(arguments(arg.clone()))
-        .try_map(|((class, (name, span)), args), _| {
-            if names::predicate_class(name).is_none() {
-                return Err(Rich::custom(span, format!("unknown predicate {name}")));
-            }
-            if name == "not" && !matches!(args.as_slice(), [Argument::Predicate(_)]) {
-                return Err(Rich::custom(span, "not() takes one predicate"));
-            }
-            Ok(Predicate::Call { class, name: name.to_string(), args })
-        });
+        // `P.not(1)` parses; the lowering rejects a `not` whose argument is no predicate.
+        .map(|((class, name), args)| Predicate::Call { class, name: name.to_string(), args });
     let combinator = select! { Token::Ident("and") => true, Token::Ident("or") => false };
-    let tail = just(Token::Dot).ignore_then(combinator).then(arg.delimited_by(just(Token::LParen), just(Token::RParen)));
+    let tail =
+        just(Token::Dot).ignore_then(combinator).then(arg.delimited_by(just(Token::LParen), just(Token::RParen)));
     head.foldl(
         tail.try_map(|(is_and, right), span| match right {
             Argument::Predicate(right) => Ok((is_and, right)),
@@ -201,7 +190,6 @@ where
     recursive(|value| {
         let negative = select! { Token::Minus => true, Token::Plus => false }.or_not().map(|sign| sign == Some(true));
         let number = negative
-            .clone()
             .then(select! { Token::Num(raw) => raw })
             .try_map(|(negative, raw), span| literal::number(raw, negative).map_err(|m| Rich::custom(span, m)));
         let text = select! { Token::Str(raw) => raw }
@@ -217,12 +205,12 @@ where
             .then_ignore(just(Token::Ident("Infinity")))
             .map(|negative| GValue::Double(if negative { f64::NEG_INFINITY } else { f64::INFINITY }));
         let datetime = select! { Token::Ident("datetime") => (), Token::Ident("DateTime") => () }
-            .ignore_then(text.clone().delimited_by(just(Token::LParen), just(Token::RParen)))
+            .ignore_then(text.delimited_by(just(Token::LParen), just(Token::RParen)))
             .map(GValue::DateTime);
         let uuid = just(Token::Ident("UUID"))
-            .ignore_then(text.clone().or_not().delimited_by(just(Token::LParen), just(Token::RParen)))
+            .ignore_then(text.or_not().delimited_by(just(Token::LParen), just(Token::RParen)))
             .map(GValue::Uuid);
-        let string = text.clone().map(GValue::String);
+        let string = text.map(GValue::String);
 
         let list = value
             .clone()
@@ -243,7 +231,7 @@ where
             value.clone().delimited_by(just(Token::LParen), just(Token::RParen)),
             qualified_enum(value.clone()),
             number,
-            string.clone(),
+            string,
             ident().map(|name| GValue::String(name.to_string())),
         ));
         let entries = key
@@ -270,7 +258,6 @@ where
             list,
             set,
         ))
-        .labelled("value")
     })
 }
 
