@@ -169,7 +169,9 @@ fn round_trip(name: &str) {
 
 #[test]
 fn export_reads_back_to_the_same_graph() {
-    for name in ["tinkerpop-modern-v3.json", "tinkerpop-crew-v3.json", "tinkerpop-sink-v3.json"] {
+    for name in
+        ["tinkerpop-modern-v3.json", "tinkerpop-crew-v3.json", "tinkerpop-sink-v3.json", "grateful-dead-v3.json"]
+    {
         round_trip(name);
     }
 }
@@ -193,6 +195,29 @@ fn export_of_nodes_without_external_ids() {
 }
 
 #[test]
+fn typed_values_and_wrappers() {
+    let line = r#"{"@type":"g:Vertex","@value":{"id":"v1","label":"thing","properties":{
+        "when":[{"@type":"g:VertexProperty","@value":{"id":1,"label":"when","value":{"@type":"g:Date","@value":1500}}}],
+        "uid":[{"value":{"@type":"g:UUID","@value":"41d2e28a-20a4-4ab0-b379-d810dede3786"}}],
+        "big":[{"value":{"@type":"g:Int64","@value":9007199254740993}}],
+        "tags":[{"value":{"@type":"g:Set","@value":["a","b"]}}],
+        "nothing":[{"value":null}]},
+        "outE":{"self":[{"id":"e1","inV":"v1","properties":{"p":{"@type":"g:Property","@value":{"key":"p","value":{"@type":"g:Float","@value":"Infinity"}}}}}]}}}"#;
+    let (graph, report) = read_graph(line.replace('\n', "").as_bytes()).unwrap();
+    let s = graph.snapshot();
+    let v = node(&s, "v1");
+    let expected = plexus_storage::value::DateTime { seconds: 1, nanos: 500_000_000, offset_seconds: 0, zone: None };
+    assert_eq!(prop(&s, v, "when"), Value::DateTime(expected));
+    assert_eq!(prop(&s, v, "uid"), string("41d2e28a-20a4-4ab0-b379-d810dede3786"));
+    assert_eq!(prop(&s, v, "big"), Value::Integer(9007199254740993));
+    assert_eq!(prop(&s, v, "tags"), Value::List(vec![string("a"), string("b")]));
+    assert_eq!(prop(&s, v, "nothing"), Value::Null);
+    // The outE copy is the only one (no inE listed): still one edge.
+    assert_eq!(report.edges, 1);
+    assert_eq!(s.rel_property(report.rel_id("e1").unwrap(), s.key_id("p").unwrap()), Value::Float(f64::INFINITY));
+}
+
+#[test]
 fn malformed_input_is_an_error_with_its_line() {
     let modern = std::fs::read_to_string(graph_file("tinkerpop-modern-v3.json")).unwrap();
     let first = modern.lines().next().unwrap();
@@ -208,10 +233,18 @@ fn malformed_input_is_an_error_with_its_line() {
         (format!("\n{}", r#"{"id":1,"outE":{"knows":[{"id":7,"inV":2}]}}"#), "line 2"),
         (r#"{"id":1,"properties":{"m":[{"value":{"@type":"g:Map","@value":["k",1]}}]}}"#.to_string(), "line 1"),
         (format!("{first}\n{first}"), "line 2"),
+        // One edge id naming two different edges.
+        ("{\"id\":1,\"outE\":{\"a\":[{\"id\":7,\"inV\":1},{\"id\":7,\"inV\":2}]}}\n{\"id\":2}".to_string(), "line 1"),
     ];
     for (text, line) in cases {
         let err = read_graph(text.as_bytes()).map(|_| ()).expect_err(&text);
         assert_eq!((err.class, err.detail), (ErrorClass::IoError, "InvalidGraphSON"), "{text}: {err}");
         assert!(err.message.starts_with(line), "{text}: {err}");
     }
+    let mut not_utf8 = first.as_bytes().to_vec();
+    not_utf8.extend(b"\n{\"id\":\"\xff\"}");
+    let err = read_graph(not_utf8.as_slice()).map(|_| ()).unwrap_err();
+    assert_eq!((err.detail, err.message.starts_with("line 2")), ("InvalidGraphSON", true), "{err}");
+    // Blank lines are skipped; an empty file is an empty graph.
+    assert_eq!(read_graph("\n \n".as_bytes()).unwrap().1, ImportReport::default());
 }

@@ -31,7 +31,11 @@ pub fn read_graph(reader: impl BufRead) -> Result<(Graph, ImportReport), Error> 
     let mut edges = Vec::new();
     for (i, line) in reader.lines().enumerate() {
         let line_no = i + 1;
-        let line = line.map_err(|e| io(&format!("reading line {line_no}"), e))?;
+        let line = line.map_err(|e| match e.kind() {
+            // `lines()` reports text that is not UTF-8 this way: that is the file's fault, not the stream's.
+            std::io::ErrorKind::InvalidData => invalid(line_no, e),
+            _ => io(&format!("reading line {line_no}"), e),
+        })?;
         if line.trim().is_empty() {
             continue;
         }
