@@ -36,10 +36,8 @@ fn tinkerpop_features_parse() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tck/gremlin/features");
     let mut files = Vec::new();
     feature_files(&root, &mut files);
-    if files.is_empty() {
-        eprintln!("no feature files under {}; skipping", root.display());
-        return;
-    }
+    // The suite lives in ../shared beside the clone (CI has it there too).
+    assert!(!files.is_empty(), "no feature files under {}", root.display());
     files.sort();
     let (mut total, mut failures) = (0usize, Vec::new());
     for file in &files {
