@@ -46,6 +46,21 @@ pub enum Clause {
     Foreach(Foreach),
 }
 
+impl Clause {
+    /// Whether the clause changes the graph.
+    pub fn updates(&self) -> bool {
+        matches!(
+            self,
+            Clause::Create(_)
+                | Clause::Merge(_)
+                | Clause::Set(_)
+                | Clause::Remove(_)
+                | Clause::Delete(_)
+                | Clause::Foreach(_)
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
     pub optional: bool,

@@ -78,18 +78,7 @@ impl Lowerer {
         if !q.unions.is_empty() {
             return Err(Error::semantic("UnsupportedFeature", "UNION inside EXISTS { } is not supported yet"));
         }
-        let updates = q.first.clauses.iter().any(|c| {
-            matches!(
-                c,
-                ast::Clause::Create(_)
-                    | ast::Clause::Merge(_)
-                    | ast::Clause::Set(_)
-                    | ast::Clause::Remove(_)
-                    | ast::Clause::Delete(_)
-                    | ast::Clause::Foreach(_)
-            )
-        });
-        if updates {
+        if q.first.clauses.iter().any(ast::Clause::updates) {
             return Err(Error::semantic("InvalidClauseComposition", "An EXISTS subquery cannot update the graph"));
         }
         Ok(self.single_from(&q.first, scope.clone(), true)?.plan)
@@ -162,17 +151,7 @@ impl Lowerer {
             }
         }
         // A query without RETURN must end in an update.
-        let ends_in_update = matches!(
-            q.clauses.last(),
-            Some(
-                ast::Clause::Create(_)
-                    | ast::Clause::Merge(_)
-                    | ast::Clause::Set(_)
-                    | ast::Clause::Remove(_)
-                    | ast::Clause::Delete(_)
-                    | ast::Clause::Foreach(_)
-            )
-        );
+        let ends_in_update = q.clauses.last().is_some_and(ast::Clause::updates);
         if !ends_in_update && !ends_in_void_call && !subquery {
             return Err(Error::semantic(
                 "InvalidClauseComposition",
