@@ -14,7 +14,7 @@ use super::Operator;
 use crate::batch::{Batch, Column};
 use crate::context::ExecContext;
 use crate::eval::Evaluator;
-use crate::scalar::aggregate::{Accumulator, AggKind};
+use crate::scalar::aggregate::Accumulator;
 
 pub struct AggregateOp {
     input: Box<dyn Operator>,
@@ -57,8 +57,8 @@ fn new_accumulators(
         .map(|(_, a)| {
             // Percentile arguments are constants; read them from the first row.
             match a.args.get(1) {
-                Some(p) => Accumulator::new_percentile(kind(a.function), a.distinct, &first_value(ctx, p, batch)?),
-                None => Ok(Accumulator::new(kind(a.function), a.distinct)),
+                Some(p) => Accumulator::new_percentile(a.function, a.distinct, &first_value(ctx, p, batch)?),
+                None => Ok(Accumulator::new(a.function, a.distinct)),
             }
         })
         .collect()
@@ -69,21 +69,6 @@ fn first_value(ctx: &ExecContext, e: &Expr, batch: &Batch) -> Result<Value> {
     let one = if batch.len > 0 { batch.take(&arrow_array::UInt32Array::from(vec![0]))? } else { Batch::unit() };
     let col = eval.column(e, &one)?;
     Ok(ctx.value_at(&col, 0, &eval.snapshot))
-}
-
-fn kind(f: AggregateFunction) -> AggKind {
-    match f {
-        AggregateFunction::CountStar | AggregateFunction::Count => AggKind::Count,
-        AggregateFunction::Sum => AggKind::Sum,
-        AggregateFunction::Avg => AggKind::Avg,
-        AggregateFunction::Min => AggKind::Min,
-        AggregateFunction::Max => AggKind::Max,
-        AggregateFunction::Collect => AggKind::Collect,
-        AggregateFunction::StDev => AggKind::StDev,
-        AggregateFunction::StDevP => AggKind::StDevP,
-        AggregateFunction::PercentileCont => AggKind::PercentileCont,
-        AggregateFunction::PercentileDisc => AggKind::PercentileDisc,
-    }
 }
 
 /// The key parts of every row of a key column.

@@ -7,55 +7,9 @@ use std::collections::HashSet;
 use plexus_storage::value::GroupKey;
 use plexus_storage::{Error, ErrorClass, Phase, Result, Value};
 
-/// Which aggregate function an [`Accumulator`] computes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AggKind {
-    Count,
-    Sum,
-    Avg,
-    Min,
-    Max,
-    Collect,
-    StDev,
-    StDevP,
-    PercentileCont,
-    PercentileDisc,
-}
-
-impl AggKind {
-    /// The aggregate for a (case-insensitive) Cypher function name, e.g. `stDevP`.
-    pub fn from_name(name: &str) -> Option<AggKind> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "count" => AggKind::Count,
-            "sum" => AggKind::Sum,
-            "avg" => AggKind::Avg,
-            "min" => AggKind::Min,
-            "max" => AggKind::Max,
-            "collect" => AggKind::Collect,
-            "stdev" => AggKind::StDev,
-            "stdevp" => AggKind::StDevP,
-            "percentilecont" => AggKind::PercentileCont,
-            "percentiledisc" => AggKind::PercentileDisc,
-            _ => return None,
-        })
-    }
-
-    /// The Cypher name, for messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            AggKind::Count => "count",
-            AggKind::Sum => "sum",
-            AggKind::Avg => "avg",
-            AggKind::Min => "min",
-            AggKind::Max => "max",
-            AggKind::Collect => "collect",
-            AggKind::StDev => "stDev",
-            AggKind::StDevP => "stDevP",
-            AggKind::PercentileCont => "percentileCont",
-            AggKind::PercentileDisc => "percentileDisc",
-        }
-    }
-}
+/// Which aggregate function an [`Accumulator`] computes: the planner's own
+/// enum (`CountStar` counts like `Count`; its caller feeds it rows).
+pub use plexus_planner::AggregateFunction as AggKind;
 
 #[derive(Debug, Clone)]
 enum State {
@@ -95,7 +49,7 @@ impl Accumulator {
     /// A fresh accumulator; `distinct` aggregates each equivalent value once.
     pub fn new(kind: AggKind, distinct: bool) -> Accumulator {
         let state = match kind {
-            AggKind::Count => State::Count(0),
+            AggKind::Count | AggKind::CountStar => State::Count(0),
             AggKind::Sum | AggKind::Avg => State::Sum { ints: 0, floats: 0.0, saw_float: false, count: 0 },
             AggKind::Min | AggKind::Max => State::Extreme(None),
             AggKind::Collect | AggKind::PercentileCont | AggKind::PercentileDisc => State::Values(Vec::new()),
