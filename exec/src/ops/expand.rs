@@ -20,6 +20,23 @@ pub struct ExpandSpec {
     pub mode: ExpandMode,
 }
 
+impl ExpandSpec {
+    /// The spec of a logical `Expand`; `None` for any other operator.
+    pub fn from_plan(plan: &plexus_planner::LogicalPlan) -> Option<ExpandSpec> {
+        let plexus_planner::LogicalPlan::Expand { from, rel, to, types, direction, mode, .. } = plan else {
+            return None;
+        };
+        Some(ExpandSpec {
+            from: from.clone(),
+            rel: rel.clone(),
+            to: to.clone(),
+            types: types.clone(),
+            direction: *direction,
+            mode: *mode,
+        })
+    }
+}
+
 pub struct ExpandOp {
     input: Box<dyn Operator>,
     spec: ExpandSpec,

@@ -48,6 +48,16 @@ pub trait Operator: Send {
 /// PROFILE counters, one slot per operator in EXPLAIN's pre-order.
 pub type ProfileSlots = Arc<Mutex<Vec<OperatorProfile>>>;
 
+/// Add rows and time to an operator's PROFILE slot.
+pub fn record_profile(slots: &ProfileSlots, slot: usize, rows: u64, nanos: u64) {
+    let mut slots = slots.lock().unwrap_or_else(|p| p.into_inner());
+    if slots.len() <= slot {
+        slots.resize(slot + 1, Default::default());
+    }
+    slots[slot].rows += rows;
+    slots[slot].nanos += nanos;
+}
+
 /// Build the operator tree for `plan`, with `argument` as the rows its
 /// `Argument` leaf yields. With `profile`, every operator counts rows and time.
 pub fn build(plan: &LogicalPlan, argument: &Batch, profile: Option<&ProfileSlots>) -> Result<Box<dyn Operator>> {
@@ -78,17 +88,10 @@ fn build_node(
         NodeScan { input: i, variable, label, property_filters } => {
             Box::new(node_scan::NodeScanOp::new(input(i)?, variable.clone(), label.clone(), property_filters.clone()))
         }
-        Expand { input: i, from, rel, to, types, direction, mode } => Box::new(expand::ExpandOp::new(
-            input(i)?,
-            expand::ExpandSpec {
-                from: from.clone(),
-                rel: rel.clone(),
-                to: to.clone(),
-                types: types.clone(),
-                direction: *direction,
-                mode: *mode,
-            },
-        )),
+        Expand { input: i, .. } => match expand::ExpandSpec::from_plan(plan) {
+            Some(spec) => Box::new(expand::ExpandOp::new(input(i)?, spec)),
+            None => return Err(plexus_storage::Error::internal("expand without an expand spec")),
+        },
         VarLengthExpand { input: i, from, rel, to, types, direction, min, max, mode, rel_properties } => {
             Box::new(var_expand::VarExpandOp::new(
                 input(i)?,
@@ -186,14 +189,7 @@ fn parallel_scan(
         let stage = match node {
             LogicalPlan::Filter { predicate, .. } => Stage::Filter(predicate.clone()),
             LogicalPlan::Project { items, discard, .. } => Stage::Project { items: items.clone(), discard: *discard },
-            LogicalPlan::Expand { from, rel, to, types, direction, mode, .. } => Stage::Expand(expand::ExpandSpec {
-                from: from.clone(),
-                rel: rel.clone(),
-                to: to.clone(),
-                types: types.clone(),
-                direction: *direction,
-                mode: *mode,
-            }),
+            LogicalPlan::Expand { .. } => Stage::Expand(expand::ExpandSpec::from_plan(node)?),
             LogicalPlan::NodeScan { input, variable, label, property_filters } if matches!(input.as_ref(), LogicalPlan::Argument { variables } if variables.is_empty()) =>
             {
                 let first = *slot;

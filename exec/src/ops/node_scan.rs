@@ -36,20 +36,37 @@ impl NodeScanOp {
 
     fn resolve_filters(&mut self, batch: &Batch, row: usize, ctx: &ExecContext) -> Result<()> {
         let one = batch.take(&UInt32Array::from(vec![row as u32]))?;
-        let eval = Evaluator::new(ctx);
-        self.row_filters = self
-            .property_filters
-            .iter()
-            .map(|(k, e)| {
-                let v = match eval.eval(e, &one)? {
-                    Evaluated::Scalar(v) => v,
-                    Evaluated::Column(c) => ctx.value_at(&c, 0, &eval.snapshot),
-                };
-                Ok((k.clone(), v))
-            })
-            .collect::<Result<_>>()?;
+        self.row_filters = filter_values(&self.property_filters, &one, ctx)?;
         Ok(())
     }
+}
+
+/// The values the scan's property filters take for a one-row batch.
+pub fn filter_values(filters: &[(String, Expr)], row: &Batch, ctx: &ExecContext) -> Result<Vec<(String, Value)>> {
+    let eval = Evaluator::new(ctx);
+    filters
+        .iter()
+        .map(|(k, e)| {
+            let v = match eval.eval(e, row)? {
+                Evaluated::Scalar(v) => v,
+                Evaluated::Column(c) => ctx.value_at(&c, 0, &eval.snapshot),
+            };
+            Ok((k.clone(), v))
+        })
+        .collect()
+}
+
+/// `variable.k = v AND ...` for resolved filter values; `None` without filters.
+pub fn equality_predicate(variable: &str, values: &[(String, Value)]) -> Option<Expr> {
+    Expr::and_all(
+        values
+            .iter()
+            .map(|(k, v)| {
+                let property = Expr::Property(Box::new(Expr::var(variable)), k.clone());
+                Expr::binary(BinaryOp::Eq, property, Expr::Literal(v.clone()))
+            })
+            .collect(),
+    )
 }
 
 impl Operator for NodeScanOp {
@@ -102,23 +119,9 @@ impl Operator for NodeScanOp {
             let nodes = Column::Nodes(UInt64Array::from(ids));
             let replicated = batch.take(&UInt32Array::from(vec![row as u32; nodes.len()]))?;
             let mut out = replicated.with_column(&self.variable, nodes);
-            if !self.row_filters.is_empty() {
-                let predicate = Expr::and_all(
-                    self.row_filters
-                        .iter()
-                        .map(|(k, v)| {
-                            Expr::binary(
-                                BinaryOp::Eq,
-                                Expr::Property(Box::new(Expr::var(&self.variable)), k.clone()),
-                                Expr::Literal(v.clone()),
-                            )
-                        })
-                        .collect(),
-                );
-                if let Some(p) = predicate {
-                    let mask = Evaluator { ctx, snapshot: Arc::clone(&snapshot) }.predicate(&p, &out)?;
-                    out = out.filter(&mask)?;
-                }
+            if let Some(p) = equality_predicate(&self.variable, &self.row_filters) {
+                let mask = Evaluator { ctx, snapshot: Arc::clone(&snapshot) }.predicate(&p, &out)?;
+                out = out.filter(&mask)?;
             }
             if !out.is_empty() {
                 return Ok(Some(out));

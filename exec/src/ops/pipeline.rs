@@ -6,17 +6,17 @@
 use std::time::Instant;
 
 use arrow_array::UInt64Array;
-use plexus_planner::{BinaryOp, Expr};
+use plexus_planner::Expr;
 use plexus_storage::Result;
 use rayon::prelude::*;
 
 use super::expand::{expand_batch, ExpandSpec};
 use super::filter::filter_batch;
+use super::node_scan::{equality_predicate, filter_values};
 use super::project::project_batch;
 use super::{Operator, ProfileSlots, MORSEL_SIZE};
 use crate::batch::{Batch, Column};
 use crate::context::ExecContext;
-use crate::eval::{Evaluated, Evaluator};
 
 /// One stateless step applied to each morsel's batch.
 pub enum Stage {
@@ -77,29 +77,15 @@ impl ParallelScanOp {
         if let Some(f) = &self.scan_filter {
             return Ok(f.clone());
         }
-        let eval = Evaluator::new(ctx);
-        let mut preds = Vec::new();
-        for (k, e) in &self.property_filters {
-            let v = match eval.eval(e, &Batch::unit())? {
-                Evaluated::Scalar(v) => v,
-                Evaluated::Column(c) => ctx.value_at(&c, 0, &eval.snapshot),
-            };
-            let property = Expr::Property(Box::new(Expr::var(&self.variable)), k.clone());
-            preds.push(Expr::binary(BinaryOp::Eq, property, Expr::Literal(v)));
-        }
-        let f = Expr::and_all(preds);
+        let values = filter_values(&self.property_filters, &Batch::unit(), ctx)?;
+        let f = equality_predicate(&self.variable, &values);
         self.scan_filter = Some(f.clone());
         Ok(f)
     }
 
     fn record(&self, slot: Option<usize>, rows: usize, nanos: u64) {
         if let (Some(slots), Some(slot)) = (&self.profile, slot) {
-            let mut slots = slots.lock().unwrap_or_else(|p| p.into_inner());
-            if slots.len() <= slot {
-                slots.resize(slot + 1, Default::default());
-            }
-            slots[slot].rows += rows as u64;
-            slots[slot].nanos += nanos;
+            super::record_profile(slots, slot, rows as u64, nanos);
         }
     }
 

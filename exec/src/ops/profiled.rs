@@ -25,15 +25,8 @@ impl Operator for ProfiledOp {
         let start = Instant::now();
         let out = self.inner.next(ctx)?;
         let elapsed = start.elapsed().as_nanos() as u64;
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        if slots.len() <= self.slot {
-            slots.resize(self.slot + 1, Default::default());
-        }
         // Time includes the children; EXPLAIN shows it as inclusive time.
-        slots[self.slot].nanos += elapsed;
-        if let Some(b) = &out {
-            slots[self.slot].rows += b.len as u64;
-        }
+        super::record_profile(&self.slots, self.slot, out.as_ref().map_or(0, |b| b.len as u64), elapsed);
         Ok(out)
     }
 }

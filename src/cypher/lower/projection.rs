@@ -231,8 +231,13 @@ impl Lowerer {
         let finals: Vec<(String, Expr)> = finals.into_iter().map(|(n, e)| (n, replace_keys(e, &simple_keys))).collect();
         check_grouping(&finals, &keys, &sink, pos)?;
         let names: Vec<String> = finals.iter().map(|(n, _)| n.clone()).collect();
-        let hidden: Vec<(String, Expr)> =
-            if p.distinct { Vec::new() } else { sink.found.iter().map(|(n, _)| (n.clone(), Expr::var(n))).collect() };
+        // Only ORDER BY and WHERE can reuse the aggregate columns.
+        let reused = !p.order_by.is_empty() || where_.is_some();
+        let hidden: Vec<(String, Expr)> = if p.distinct || !reused {
+            Vec::new()
+        } else {
+            sink.found.iter().map(|(n, _)| (n.clone(), Expr::var(n))).collect()
+        };
         let mut plan =
             LogicalPlan::Aggregate { input: Box::new(plan), keys: keys.clone(), aggregates: sink.found.clone() };
         let mut projected = finals.clone();
