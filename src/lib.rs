@@ -7,6 +7,7 @@ pub mod format;
 pub mod gremlin;
 pub mod io;
 pub mod procedures;
+pub mod server;
 pub mod shell;
 
 pub use db::{Database, Params, QueryResult, QueryStats, Transaction};

@@ -1,0 +1,180 @@
+//! One Bolt connection on the async runtime: handshake, then batches of
+//! pipelined requests handed to the session on a blocking thread, and their
+//! responses written back in one go. A malformed message closes only this
+//! connection, after a FAILURE saying why.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+use tracing::{debug, info, warn};
+
+use super::chunking::Dechunker;
+use super::errors::Failure;
+use super::handshake::{classify_preamble, negotiate, Preamble, SUPPORTED};
+use super::messages::{Request, Responses};
+use super::packstream::decode;
+use super::session::{Flow, Session, SessionConfig};
+use crate::db::Database;
+
+/// What all connections of a server share.
+pub struct ConnectionContext {
+    pub db: Database,
+    pub session: Arc<SessionConfig>,
+    pub max_message_size: usize,
+    pub handshake_timeout: Duration,
+}
+
+/// A request as it came off the wire: parsed, or why it could not be.
+enum Incoming {
+    Request(Request),
+    Malformed(String),
+}
+
+/// Serve one connection until the client leaves, it misbehaves, or `stop` turns true.
+pub async fn serve_connection(
+    mut socket: TcpStream,
+    peer: SocketAddr,
+    id: u64,
+    ctx: Arc<ConnectionContext>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let _ = socket.set_nodelay(true);
+    let version = match tokio::time::timeout(ctx.handshake_timeout, handshake(&mut socket)).await {
+        Ok(Ok(Some(v))) => v,
+        Ok(Ok(None)) => return,
+        Ok(Err(e)) => {
+            debug!(conn = id, %peer, error = %e, "handshake failed");
+            return;
+        }
+        Err(_) => {
+            warn!(conn = id, %peer, "closing: no handshake within {:?}", ctx.handshake_timeout);
+            return;
+        }
+    };
+    info!(conn = id, %peer, %version, "bolt connection");
+    let mut session = Some(Session::new(ctx.db.clone(), ctx.session.clone(), version, format!("bolt-{id}")));
+    let mut dechunker = Dechunker::new(ctx.max_message_size);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let batch = take_requests(&mut dechunker, ctx.max_message_size);
+        if batch.is_empty() {
+            let read = tokio::select! {
+                r = socket.read(&mut buf) => r,
+                _ = stop.changed() => {
+                    info!(conn = id, "closing: server shutting down");
+                    break;
+                }
+            };
+            match read {
+                Ok(0) => {
+                    debug!(conn = id, "client closed the connection");
+                    break;
+                }
+                Ok(n) => dechunker.feed(&buf[..n]),
+                Err(e) => {
+                    debug!(conn = id, error = %e, "read failed");
+                    break;
+                }
+            }
+            continue;
+        }
+        let Some(mut s) = session.take() else { break };
+        let worked = tokio::task::spawn_blocking(move || {
+            let mut out = Responses::new();
+            let mut flow = Flow::Continue;
+            for incoming in batch {
+                flow = match incoming {
+                    Incoming::Request(r) => {
+                        debug!(conn = id, request = r.name(), "request");
+                        s.handle(r, &mut out)
+                    }
+                    Incoming::Malformed(reason) => {
+                        warn!(conn = id, %reason, "closing: malformed message");
+                        s.fatal(Failure::request_invalid(reason), &mut out)
+                    }
+                };
+                if flow == Flow::Close {
+                    break;
+                }
+            }
+            (s, out, flow)
+        })
+        .await;
+        let (s, out, flow) = match worked {
+            Ok(done) => done,
+            Err(e) => {
+                warn!(conn = id, error = %e, "closing: the session failed");
+                break;
+            }
+        };
+        session = Some(s);
+        if let Err(e) = socket.write_all(&out.out).await {
+            debug!(conn = id, error = %e, "write failed");
+            break;
+        }
+        if flow == Flow::Close {
+            debug!(conn = id, "closing after the last request");
+            break;
+        }
+    }
+    let _ = socket.shutdown().await;
+}
+
+/// Every complete request received so far; a malformed one ends the batch.
+fn take_requests(dechunker: &mut Dechunker, limit: usize) -> Vec<Incoming> {
+    let mut batch = Vec::new();
+    loop {
+        let message = match dechunker.next_message() {
+            Ok(Some(m)) => m,
+            Ok(None) => return batch,
+            Err(e) => {
+                batch.push(Incoming::Malformed(format!("{e} (limit {limit})")));
+                return batch;
+            }
+        };
+        let parsed = decode(&message)
+            .map_err(|e| format!("undecodable message: {e}"))
+            .and_then(|v| Request::parse(v).map_err(|e| format!("invalid message: {e}")));
+        match parsed {
+            Ok(r) => batch.push(Incoming::Request(r)),
+            Err(reason) => {
+                batch.push(Incoming::Malformed(reason));
+                return batch;
+            }
+        }
+    }
+}
+
+/// Magic and version proposals; `None` when the connection should just close.
+async fn handshake(socket: &mut TcpStream) -> std::io::Result<Option<super::version::BoltVersion>> {
+    let mut preamble = [0u8; 4];
+    socket.read_exact(&mut preamble).await?;
+    match classify_preamble(preamble) {
+        Preamble::Bolt => {}
+        Preamble::Http => {
+            warn!("closing: a client spoke HTTP to the Bolt port");
+            return Ok(None);
+        }
+        Preamble::Unknown => {
+            warn!(preamble = ?preamble, "closing: not a Bolt client");
+            return Ok(None);
+        }
+    }
+    let mut proposals = [0u8; 16];
+    socket.read_exact(&mut proposals).await?;
+    match negotiate(&proposals, SUPPORTED) {
+        Some(v) => {
+            socket.write_all(&v.to_bytes()).await?;
+            Ok(Some(v))
+        }
+        None => {
+            warn!(proposals = ?proposals, "closing: no Bolt version in common");
+            socket.write_all(&[0, 0, 0, 0]).await?;
+            Ok(None)
+        }
+    }
+}

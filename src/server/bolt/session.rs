@@ -1,0 +1,500 @@
+//! One connection's server state machine (PROTOCOLS.md A.8): HELLO and
+//! LOGON, auto-commit and explicit transactions over `Database`, results
+//! streamed to PULL in `n`-sized pieces, FAILED until RESET. It runs on a
+//! blocking thread: query execution uses rayon and may take a while.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use plexus_storage::Value;
+
+use super::auth::{Authenticator, Credentials};
+use super::errors::Failure;
+use super::messages::{meta, string, Extra, Request, Responses};
+use super::packstream::{map_get, PackValue};
+use super::structures::to_params;
+use super::version::{BoltVersion, Dialect};
+use crate::db::{Database, QueryResult, QueryStats, Transaction};
+
+/// What every session of a server shares.
+pub struct SessionConfig {
+    /// The one database's name (what ROUTE answers and `db` may name).
+    pub database_name: String,
+    /// The agent string of HELLO SUCCESS; 5.x Python drivers require `Neo4j/`.
+    pub server_agent: String,
+    /// `host:port` for ROUTE when the client did not say how it reached us.
+    pub advertised_address: String,
+    pub route_ttl_seconds: i64,
+    /// A limit on each transaction (and on each auto-commit read).
+    pub query_timeout: Option<Duration>,
+    pub authenticator: Arc<dyn Authenticator>,
+}
+
+/// Whether the connection goes on after a batch of requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Close,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Waiting for HELLO.
+    Connected,
+    /// 5.1+: HELLO done, waiting for LOGON.
+    Authentication,
+    Ready,
+    /// A request failed: everything but RESET and GOODBYE is IGNORED.
+    Failed,
+}
+
+/// How a request went wrong.
+enum Fail {
+    /// Answer FAILURE and enter FAILED.
+    Query(Failure),
+    /// Answer FAILURE and close the connection (bad auth, protocol violations).
+    Fatal(Failure),
+}
+
+impl From<Failure> for Fail {
+    fn from(f: Failure) -> Self {
+        Fail::Query(f)
+    }
+}
+
+impl From<&plexus_storage::Error> for Fail {
+    fn from(e: &plexus_storage::Error) -> Self {
+        Fail::Query(Failure::from(e))
+    }
+}
+
+/// An open result: its rows are pulled on demand.
+struct Stream {
+    result: QueryResult,
+    peeked: Option<plexus_storage::Result<Vec<Value>>>,
+    has_columns: bool,
+    started: Instant,
+    /// When an unfinished read must give up, and the limit that set it.
+    deadline: Option<(Instant, Duration)>,
+}
+
+impl Stream {
+    fn next_row(&mut self) -> Option<plexus_storage::Result<Vec<Value>>> {
+        self.peeked.take().or_else(|| self.result.next())
+    }
+
+    fn has_more(&mut self) -> bool {
+        if self.peeked.is_none() {
+            self.peeked = self.result.next();
+        }
+        self.peeked.is_some()
+    }
+}
+
+struct OpenTx {
+    txn: Transaction,
+    streams: BTreeMap<i64, Stream>,
+    next_qid: i64,
+    last_qid: i64,
+    deadline: Option<(Instant, Duration)>,
+}
+
+pub struct Session {
+    db: Database,
+    config: Arc<SessionConfig>,
+    dialect: Dialect,
+    connection_id: String,
+    phase: Phase,
+    auto: Option<Stream>,
+    tx: Option<OpenTx>,
+    /// The address the client dialled (HELLO `routing.address`), echoed by ROUTE.
+    routing_address: Option<String>,
+    user: Option<String>,
+}
+
+impl Session {
+    pub fn new(db: Database, config: Arc<SessionConfig>, version: BoltVersion, connection_id: String) -> Self {
+        Session {
+            db,
+            config,
+            dialect: Dialect::new(version),
+            connection_id,
+            phase: Phase::Connected,
+            auto: None,
+            tx: None,
+            routing_address: None,
+            user: None,
+        }
+    }
+
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
+    /// Handle one request, appending its responses.
+    pub fn handle(&mut self, request: Request, out: &mut Responses) -> Flow {
+        let outcome = match (self.phase, request) {
+            (_, Request::Goodbye) => {
+                self.abort_work();
+                return Flow::Close;
+            }
+            (Phase::Connected, Request::Hello { extra }) => self.hello(extra, out),
+            (Phase::Connected, other) => {
+                Err(Fail::Fatal(Failure::request_invalid(format!("{} before HELLO", other.name()))))
+            }
+            (_, Request::Reset) => {
+                self.abort_work();
+                if self.phase == Phase::Failed {
+                    self.phase = Phase::Ready;
+                }
+                out.success(vec![]);
+                Ok(())
+            }
+            (Phase::Failed, _) => {
+                out.ignored();
+                Ok(())
+            }
+            (Phase::Authentication, Request::Logon { auth }) => self.logon(&auth, out),
+            (Phase::Authentication, other) => {
+                Err(Fail::Fatal(Failure::request_invalid(format!("{} before LOGON", other.name()))))
+            }
+            (Phase::Ready, request) => self.ready(request, out),
+        };
+        match outcome {
+            Ok(()) => Flow::Continue,
+            Err(Fail::Query(f)) => {
+                out.failure(f.metadata());
+                self.auto = None;
+                self.phase = Phase::Failed;
+                Flow::Continue
+            }
+            Err(Fail::Fatal(f)) => {
+                out.failure(f.metadata());
+                self.abort_work();
+                Flow::Close
+            }
+        }
+    }
+
+    /// A request that closes the connection with a reason (a malformed message).
+    pub fn fatal(&mut self, failure: Failure, out: &mut Responses) -> Flow {
+        out.failure(failure.metadata());
+        self.abort_work();
+        Flow::Close
+    }
+
+    fn ready(&mut self, request: Request, out: &mut Responses) -> Result<(), Fail> {
+        match request {
+            Request::Run { query, parameters, extra } => self.run(&query, parameters, &extra, out),
+            Request::Pull { n, qid } => self.pull(n, qid, false, out),
+            Request::Discard { n, qid } => self.pull(n, qid, true, out),
+            Request::Begin { extra } => self.begin(&extra, out),
+            Request::Commit => self.commit(out),
+            Request::Rollback => {
+                let tx = self.tx.take().ok_or_else(|| Failure::request_invalid("ROLLBACK without a transaction"))?;
+                tx.txn.rollback();
+                out.success(vec![]);
+                Ok(())
+            }
+            Request::Route { routing, db, .. } => self.route(&routing, db.as_deref(), out),
+            Request::Telemetry { .. } => {
+                out.success(vec![]);
+                Ok(())
+            }
+            Request::Logoff if self.dialect.version.logon() => {
+                self.abort_work();
+                self.user = None;
+                self.phase = Phase::Authentication;
+                out.success(vec![]);
+                Ok(())
+            }
+            other => Err(Fail::Fatal(Failure::request_invalid(format!(
+                "{} is not allowed in this state (Bolt {})",
+                other.name(),
+                self.dialect.version
+            )))),
+        }
+    }
+
+    fn abort_work(&mut self) {
+        self.auto = None;
+        if let Some(tx) = self.tx.take() {
+            tx.txn.rollback();
+        }
+    }
+
+    // --- connection setup -------------------------------------------------
+
+    fn hello(&mut self, extra: Extra, out: &mut Responses) -> Result<(), Fail> {
+        if let Some(PackValue::Map(routing)) = map_get(&extra, "routing") {
+            self.routing_address = map_get(routing, "address").and_then(PackValue::as_str).map(str::to_owned);
+        }
+        let asks_utc = matches!(map_get(&extra, "patch_bolt"),
+            Some(PackValue::List(p)) if p.iter().any(|x| x.as_str() == Some("utc")));
+        self.dialect.utc_patch = asks_utc && self.dialect.version.utc_patchable();
+        if self.dialect.version.logon() {
+            self.phase = Phase::Authentication;
+        } else {
+            self.authenticate(&extra)?;
+            self.phase = Phase::Ready;
+        }
+        let mut metadata =
+            meta([("server", string(&*self.config.server_agent)), ("connection_id", string(&*self.connection_id))]);
+        if self.dialect.version.hints() {
+            metadata.push(("hints".into(), PackValue::Map(vec![])));
+        }
+        if self.dialect.utc_patch {
+            metadata.push(("patch_bolt".into(), PackValue::List(vec![string("utc")])));
+        }
+        out.success(metadata);
+        Ok(())
+    }
+
+    fn logon(&mut self, auth: &Extra, out: &mut Responses) -> Result<(), Fail> {
+        self.authenticate(auth)?;
+        self.phase = Phase::Ready;
+        out.success(vec![]);
+        Ok(())
+    }
+
+    fn authenticate(&mut self, auth: &Extra) -> Result<(), Fail> {
+        let text = |key| map_get(auth, key).and_then(PackValue::as_str);
+        let creds = Credentials {
+            scheme: text("scheme").unwrap_or("none"),
+            principal: text("principal"),
+            credentials: text("credentials"),
+        };
+        match self.config.authenticator.authenticate(&creds) {
+            Ok(user) => {
+                self.user = Some(user);
+                Ok(())
+            }
+            Err(reason) => Err(Fail::Fatal(Failure::unauthorized(reason))),
+        }
+    }
+
+    // --- statements ---------------------------------------------------------
+
+    /// `db`, `imp_user` and `tx_timeout` of RUN/BEGIN extras; the time limit that applies.
+    fn check_extra(&self, extra: &Extra) -> Result<Option<Duration>, Fail> {
+        match map_get(extra, "db") {
+            None | Some(PackValue::Null) => {}
+            Some(PackValue::String(name)) if name.is_empty() || *name == self.config.database_name => {}
+            Some(PackValue::String(name)) => return Err(Failure::database_not_found(name).into()),
+            Some(other) => {
+                return Err(Failure::request_invalid(format!("`db` must be a string, got a {}", other.kind())).into())
+            }
+        }
+        if let Some(PackValue::String(user)) = map_get(extra, "imp_user") {
+            return Err(Failure::forbidden(format!("impersonating {user} is not supported")).into());
+        }
+        // A positive client timeout tightens the server's; 0 or none keeps it.
+        let client = match map_get(extra, "tx_timeout") {
+            Some(PackValue::Integer(ms)) if *ms > 0 => Some(Duration::from_millis(*ms as u64)),
+            _ => None,
+        };
+        Ok(match (client, self.config.query_timeout) {
+            (Some(c), Some(s)) => Some(c.min(s)),
+            (c, s) => c.or(s),
+        })
+    }
+
+    fn run(&mut self, query: &str, parameters: Extra, extra: &Extra, out: &mut Responses) -> Result<(), Fail> {
+        let params = to_params(parameters).map_err(|e| Failure::invalid_parameter(e.0))?;
+        let started = Instant::now();
+        let mut metadata;
+        if let Some(tx) = &mut self.tx {
+            // Drivers put `db`/`mode` here too (neo4rs); the transaction's settings rule.
+            if let Some((deadline, limit)) = tx.deadline {
+                if Instant::now() > deadline {
+                    return Err(Failure::timed_out(limit).into());
+                }
+            }
+            let result = tx.txn.execute(query, &params).map_err(|e| Fail::from(&e))?;
+            if let Some((deadline, limit)) = tx.deadline {
+                if Instant::now() > deadline {
+                    return Err(Failure::timed_out(limit).into());
+                }
+            }
+            let qid = tx.next_qid;
+            tx.next_qid += 1;
+            tx.last_qid = qid;
+            metadata = fields_and_time(&result, started);
+            metadata.push(("qid".into(), PackValue::Integer(qid)));
+            tx.streams.insert(qid, new_stream(result, started, None));
+        } else {
+            let limit = self.check_extra(extra)?;
+            let result = self.db.execute(query, &params).map_err(|e| Fail::from(&e))?;
+            metadata = fields_and_time(&result, started);
+            let deadline = limit.map(|l| (started + l, l));
+            self.auto = Some(new_stream(result, started, deadline));
+        }
+        if self.dialect.version >= BoltVersion::new(5, 8) && map_get(extra, "db").is_none() {
+            metadata.push(("db".into(), string(&*self.config.database_name)));
+        }
+        out.success(metadata);
+        Ok(())
+    }
+
+    fn pull(&mut self, n: i64, qid: i64, discard: bool, out: &mut Responses) -> Result<(), Fail> {
+        let dialect = self.dialect;
+        let (stream, in_tx) = match &mut self.tx {
+            Some(tx) => {
+                let qid = if qid == -1 { tx.last_qid } else { qid };
+                let stream = tx.streams.get_mut(&qid);
+                (stream.ok_or_else(|| Failure::request_invalid(format!("no open result with qid {qid}")))?, true)
+            }
+            None => (self.auto.as_mut().ok_or_else(|| Failure::request_invalid("nothing to PULL or DISCARD"))?, false),
+        };
+        let mut sent = 0i64;
+        while n == -1 || sent < n {
+            let Some(row) = stream.next_row() else { break };
+            let row = row.map_err(|e| Fail::from(&e))?;
+            sent += 1;
+            if let Some((deadline, limit)) = stream.deadline {
+                if Instant::now() > deadline {
+                    return Err(Failure::timed_out(limit).into());
+                }
+            }
+            if !discard {
+                out.record(&row, dialect).map_err(|e| Failure::internal(format!("cannot encode a record: {e}")))?;
+            }
+        }
+        if stream.has_more() {
+            out.success(meta([("has_more", PackValue::Boolean(true))]));
+            return Ok(());
+        }
+        // Done: the stream closes with its summary.
+        let stream = if in_tx {
+            let tx = self.tx.as_mut().ok_or_else(|| Failure::internal("transaction vanished"))?;
+            let qid = if qid == -1 { tx.last_qid } else { qid };
+            tx.streams.remove(&qid)
+        } else {
+            self.auto.take()
+        };
+        let stream = stream.ok_or_else(|| Failure::internal("stream vanished"))?;
+        let mut metadata = Vec::new();
+        if !in_tx {
+            metadata.push(("bookmark".into(), string(bookmark(self.db.graph().seq()))));
+        }
+        metadata.extend(summary(&stream, &self.config.database_name));
+        out.success(metadata);
+        Ok(())
+    }
+
+    fn begin(&mut self, extra: &Extra, out: &mut Responses) -> Result<(), Fail> {
+        if self.tx.is_some() {
+            return Err(Failure::request_invalid("a transaction is already open").into());
+        }
+        let limit = self.check_extra(extra)?;
+        self.auto = None;
+        let started = Instant::now();
+        self.tx = Some(OpenTx {
+            txn: self.db.begin(),
+            streams: BTreeMap::new(),
+            next_qid: 0,
+            last_qid: -1,
+            deadline: limit.map(|l| (started + l, l)),
+        });
+        let mut metadata = Vec::new();
+        if self.dialect.version >= BoltVersion::new(5, 8) {
+            metadata.push(("db".into(), string(&*self.config.database_name)));
+        }
+        out.success(metadata);
+        Ok(())
+    }
+
+    fn commit(&mut self, out: &mut Responses) -> Result<(), Fail> {
+        let tx = self.tx.take().ok_or_else(|| Failure::request_invalid("COMMIT without a transaction"))?;
+        if let Some((deadline, limit)) = tx.deadline {
+            if Instant::now() > deadline {
+                tx.txn.rollback();
+                return Err(Failure::timed_out(limit).into());
+            }
+        }
+        let seq = tx.txn.commit().map_err(|e| Fail::from(&e))?;
+        out.success(meta([("bookmark", string(bookmark(seq)))]));
+        Ok(())
+    }
+
+    /// A single server is writer, reader and router for its one database.
+    fn route(&mut self, routing: &Extra, db: Option<&str>, out: &mut Responses) -> Result<(), Fail> {
+        if let Some(name) = db.filter(|n| !n.is_empty() && *n != self.config.database_name) {
+            return Err(Failure::database_not_found(name).into());
+        }
+        let address = map_get(routing, "address")
+            .and_then(PackValue::as_str)
+            .map(str::to_owned)
+            .or_else(|| self.routing_address.clone())
+            .unwrap_or_else(|| self.config.advertised_address.clone());
+        let server = |role: &str| {
+            PackValue::Map(meta([("addresses", PackValue::List(vec![string(&*address)])), ("role", string(role))]))
+        };
+        let mut table = meta([("ttl", PackValue::Integer(self.config.route_ttl_seconds))]);
+        if self.dialect.version.route_extra_map() {
+            table.push(("db".into(), string(&*self.config.database_name)));
+        }
+        table.push(("servers".into(), PackValue::List(vec![server("WRITE"), server("READ"), server("ROUTE")])));
+        out.success(meta([("rt", PackValue::Map(table))]));
+        Ok(())
+    }
+}
+
+/// Bookmarks carry the commit sequence number.
+pub fn bookmark(seq: u64) -> String {
+    format!("plexus:{seq}")
+}
+
+fn new_stream(result: QueryResult, started: Instant, deadline: Option<(Instant, Duration)>) -> Stream {
+    let has_columns = !result.columns().is_empty();
+    // A write has committed by now: a time limit can no longer undo it.
+    let deadline = deadline.filter(|_| !contains_updates(result.stats()));
+    Stream { result, peeked: None, has_columns, started, deadline }
+}
+
+fn fields_and_time(result: &QueryResult, started: Instant) -> Extra {
+    meta([
+        ("fields", PackValue::List(result.columns().iter().map(string).collect())),
+        ("t_first", PackValue::Integer(started.elapsed().as_millis() as i64)),
+    ])
+}
+
+fn contains_updates(s: &QueryStats) -> bool {
+    *s != QueryStats::default()
+}
+
+/// `type`, `t_last`, `db` and `stats` of a finished result.
+fn summary(stream: &Stream, db: &str) -> Extra {
+    let stats = stream.result.stats();
+    let updates = contains_updates(stats);
+    let kind = match (updates, stream.has_columns) {
+        (false, _) => "r",
+        (true, true) => "rw",
+        (true, false) => "w",
+    };
+    let mut metadata = meta([
+        ("type", string(kind)),
+        ("t_last", PackValue::Integer(stream.started.elapsed().as_millis() as i64)),
+        ("db", string(db)),
+    ]);
+    if updates {
+        let counters = [
+            ("nodes-created", stats.nodes_created),
+            ("nodes-deleted", stats.nodes_deleted),
+            ("relationships-created", stats.relationships_created),
+            ("relationships-deleted", stats.relationships_deleted),
+            ("properties-set", stats.properties_set),
+            ("labels-added", stats.labels_added),
+            ("labels-removed", stats.labels_removed),
+        ];
+        let mut map: Extra = counters
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| (k.to_string(), PackValue::Integer(n.min(i64::MAX as u64) as i64)))
+            .collect();
+        map.push(("contains-updates".into(), PackValue::Boolean(true)));
+        metadata.push(("stats".into(), PackValue::Map(map)));
+    }
+    metadata
+}

@@ -1,0 +1,207 @@
+//! Server mode: Plexus over the network. One tokio runtime; Bolt for the
+//! Neo4j drivers (HTTP and the Gremlin Server protocol come later).
+
+pub mod bolt;
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+use tracing::{info, warn};
+
+use crate::db::Database;
+use bolt::auth::{AcceptAll, Authenticator};
+use bolt::connection::{serve_connection, ConnectionContext};
+use bolt::session::SessionConfig;
+
+/// How the server listens and what it allows.
+#[derive(Clone)]
+pub struct ServerConfig {
+    /// Where Bolt listens (Neo4j's default port is 7687).
+    pub bolt_addr: SocketAddr,
+    /// Where HTTP will listen (Neptune's port 8182); not served yet.
+    pub http_addr: SocketAddr,
+    /// `host:port` that ROUTE advertises when a client did not say how it
+    /// reached the server; defaults to the bound Bolt address.
+    pub advertised_address: Option<String>,
+    /// The name clients use for the one database.
+    pub database_name: String,
+    /// A limit on each transaction and each auto-commit read (none by default).
+    pub query_timeout: Option<Duration>,
+    /// Connections beyond this are closed as soon as they are accepted.
+    pub max_connections: usize,
+    /// The largest request message accepted (a client sending more is disconnected).
+    pub max_message_size: usize,
+    /// A client that has not completed the handshake by then is disconnected.
+    pub handshake_timeout: Duration,
+    /// How long open connections get to finish their current work at shutdown.
+    pub shutdown_grace: Duration,
+    pub authenticator: Arc<dyn Authenticator>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bolt_addr: SocketAddr::from(([127, 0, 0, 1], 7687)),
+            http_addr: SocketAddr::from(([127, 0, 0, 1], 8182)),
+            advertised_address: None,
+            database_name: "neo4j".into(),
+            query_timeout: None,
+            max_connections: 1000,
+            max_message_size: 64 * 1024 * 1024,
+            handshake_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(5),
+            authenticator: Arc::new(AcceptAll),
+        }
+    }
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("bolt_addr", &self.bolt_addr)
+            .field("http_addr", &self.http_addr)
+            .field("advertised_address", &self.advertised_address)
+            .field("database_name", &self.database_name)
+            .field("query_timeout", &self.query_timeout)
+            .field("max_connections", &self.max_connections)
+            .field("max_message_size", &self.max_message_size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A server whose listeners are bound (so the real port is known) but not yet serving.
+pub struct Server {
+    db: Database,
+    config: ServerConfig,
+    bolt: TcpListener,
+}
+
+impl Server {
+    pub async fn bind(db: Database, config: ServerConfig) -> io::Result<Server> {
+        let bolt = TcpListener::bind(config.bolt_addr)
+            .await
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot listen for Bolt on {}: {e}", config.bolt_addr)))?;
+        Ok(Server { db, config, bolt })
+    }
+
+    /// The address Bolt listens on (with the port the OS chose for port 0).
+    pub fn bolt_addr(&self) -> io::Result<SocketAddr> {
+        self.bolt.local_addr()
+    }
+
+    /// Serve until `shutdown` completes, then give open connections
+    /// `shutdown_grace` to finish what they are doing.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+        let bolt_addr = self.bolt_addr()?;
+        let ctx = Arc::new(ConnectionContext {
+            db: self.db,
+            session: Arc::new(SessionConfig {
+                database_name: self.config.database_name.clone(),
+                server_agent: "Neo4j/5.26.0".into(),
+                advertised_address: self.config.advertised_address.clone().unwrap_or_else(|| bolt_addr.to_string()),
+                route_ttl_seconds: 300,
+                query_timeout: self.config.query_timeout,
+                authenticator: self.config.authenticator.clone(),
+            }),
+            max_message_size: self.config.max_message_size,
+            handshake_timeout: self.config.handshake_timeout,
+        });
+        let slots = Arc::new(Semaphore::new(self.config.max_connections));
+        let (stop, stopped) = watch::channel(false);
+        let mut connections = JoinSet::new();
+        let next_id = AtomicU64::new(1);
+        info!(address = %bolt_addr, "Bolt server listening");
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => break,
+                accepted = self.bolt.accept() => match accepted {
+                    Ok((socket, peer)) => match slots.clone().try_acquire_owned() {
+                        Ok(permit) => {
+                            let id = next_id.fetch_add(1, Ordering::Relaxed);
+                            let (ctx, stopped) = (ctx.clone(), stopped.clone());
+                            connections.spawn(async move {
+                                serve_connection(socket, peer, id, ctx, stopped).await;
+                                drop(permit);
+                            });
+                        }
+                        Err(_) => warn!(%peer, limit = self.config.max_connections, "refusing a connection: too many open"),
+                    },
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    Err(e) => {
+                        warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                },
+                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            }
+        }
+        info!(open = connections.len(), "Bolt server stopping");
+        let _ = stop.send(true);
+        let drained = tokio::time::timeout(self.config.shutdown_grace, async {
+            while connections.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            warn!(open = connections.len(), "closing connections still busy after the grace period");
+            connections.abort_all();
+        }
+        Ok(())
+    }
+}
+
+/// Bind and serve until `shutdown` completes.
+pub async fn serve(db: Database, config: ServerConfig, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+    Server::bind(db, config).await?.run(shutdown).await
+}
+
+/// Run the server on a new tokio runtime until ctrl-c or SIGTERM. Logs go to
+/// stderr, filtered by `RUST_LOG` (default `info`).
+pub fn run(db: Database, config: ServerConfig) -> io::Result<()> {
+    init_logging();
+    let grace = config.shutdown_grace;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let outcome = runtime.block_on(serve(db, config, termination()));
+    // Queries still running on blocking threads get the grace period, no more.
+    runtime.shutdown_timeout(grace);
+    outcome
+}
+
+/// Structured logs to stderr; a subscriber set by the embedding program wins.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).try_init();
+}
+
+/// Completes on ctrl-c, or on SIGTERM where there are signals.
+async fn termination() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                warn!(error = %e, "cannot watch SIGTERM; stopping on ctrl-c only");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    info!("termination signal received");
+}
