@@ -86,6 +86,16 @@ impl Error {
         Error::new(ErrorClass::ArgumentError, detail, Phase::Runtime, message)
     }
 
+    /// A problem with files: unreadable, corrupt, or refused by the OS.
+    pub fn io(detail: &'static str, message: impl Into<String>) -> Self {
+        Error::new(ErrorClass::IoError, detail, Phase::Runtime, message)
+    }
+
+    /// An OS error while doing `what` to `path`.
+    pub fn os(what: &str, path: &std::path::Path, e: std::io::Error) -> Self {
+        Error::io("IoFailed", format!("cannot {what} {}: {e}", path.display()))
+    }
+
     pub fn internal(message: impl Into<String>) -> Self {
         Error::new(ErrorClass::Internal, "Internal", Phase::Runtime, message)
     }

@@ -1,6 +1,15 @@
 //! The graph handle: the current committed version, the single-writer lock,
 //! commit (publishing a new version) and compaction.
+//!
+//! A commit with a [`CommitLog`] attached takes two steps. Under the writer
+//! lock it appends its change set to the log and becomes the *head* that the
+//! next writer builds on; after releasing the lock it waits until the log says
+//! the record is durable and only then becomes the version readers see. So
+//! readers never see a commit a crash could lose, and while one commit waits
+//! for its fsync the next writer is already running and joins the same group
+//! commit.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 
 use crate::changeset::ChangeSet;
@@ -22,8 +31,26 @@ impl Default for GraphConfig {
     }
 }
 
+/// Where commits are recorded before they are acknowledged: the WAL, or later
+/// the Raft log.
+pub trait CommitLog: Send + Sync {
+    /// Records commit `seq`. Called under the writer lock, so in sequence order.
+    fn append(&self, seq: u64, changes: &ChangeSet) -> Result<()>;
+    /// Returns once commit `seq` and all before it are durable (as the log's
+    /// sync policy defines it), or the error that makes that impossible.
+    fn wait_durable(&self, seq: u64) -> Result<()>;
+}
+
 struct Inner {
+    /// What readers see: the newest durable commit.
     current: RwLock<Arc<Snapshot>>,
+    /// What the next writer builds on: the newest appended commit.
+    head: RwLock<Arc<Snapshot>>,
+    /// Appended commits not yet durable, oldest first.
+    pending: Mutex<VecDeque<Arc<Snapshot>>>,
+    log: RwLock<Option<Arc<dyn CommitLog>>>,
+    /// Set when the log failed: the state past `current` is unknown, so no more writes.
+    failed: Mutex<Option<Error>>,
     /// True while a writer holds the lock.
     writer: Mutex<bool>,
     writer_free: Condvar,
@@ -64,9 +91,14 @@ impl Graph {
     }
 
     pub(crate) fn from_snapshot(snapshot: Snapshot, config: GraphConfig) -> Graph {
+        let snapshot = Arc::new(snapshot);
         Graph {
             inner: Arc::new(Inner {
-                current: RwLock::new(Arc::new(snapshot)),
+                current: RwLock::new(snapshot.clone()),
+                head: RwLock::new(snapshot),
+                pending: Mutex::new(VecDeque::new()),
+                log: RwLock::new(None),
+                failed: Mutex::new(None),
                 writer: Mutex::new(false),
                 writer_free: Condvar::new(),
                 config,
@@ -82,6 +114,41 @@ impl Graph {
     /// The current committed version; it never changes under the holder.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.inner.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn head(&self) -> Arc<Snapshot> {
+        self.inner.head.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Records every later commit in `log` before it becomes visible.
+    pub fn attach_log(&self, log: Arc<dyn CommitLog>) {
+        *self.inner.log.write().unwrap_or_else(|e| e.into_inner()) = Some(log);
+    }
+
+    /// Stops recording commits (they are visible at once again).
+    pub fn detach_log(&self) {
+        *self.inner.log.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    fn log(&self) -> Option<Arc<dyn CommitLog>> {
+        self.inner.log.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The error that stopped writes, if the commit log failed.
+    pub fn failure(&self) -> Option<Error> {
+        self.inner.failed.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn check_not_failed(&self) -> Result<()> {
+        match self.failure() {
+            Some(e) => Err(Error::new(
+                ErrorClass::TransactionError,
+                "StoreFailed",
+                Phase::Runtime,
+                format!("writes are stopped because the commit log failed: {}", e.message),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Sequence number of the last commit.
@@ -110,12 +177,14 @@ impl Graph {
 
     /// Starts the write transaction, waiting until no other writer is active.
     pub fn begin_write(&self) -> Result<WriteTxn> {
+        self.check_not_failed()?;
         self.acquire_writer(true)?;
-        Ok(WriteTxn::new(self.clone(), self.snapshot()))
+        Ok(WriteTxn::new(self.clone(), self.head()))
     }
 
     /// Starts a write transaction unless another writer is active (then a TransactionError).
     pub fn try_begin_write(&self) -> Result<WriteTxn> {
+        self.check_not_failed()?;
         if !self.acquire_writer(false)? {
             return Err(Error::new(
                 ErrorClass::TransactionError,
@@ -124,23 +193,61 @@ impl Graph {
                 "another write transaction is active",
             ));
         }
-        Ok(WriteTxn::new(self.clone(), self.snapshot()))
+        Ok(WriteTxn::new(self.clone(), self.head()))
     }
 
-    /// Called by `WriteTxn::commit` while it holds the writer lock.
+    /// Called by `WriteTxn::commit` while it holds the writer lock: logs the
+    /// commit and makes it the head. [`Graph::await_visible`] finishes it.
     pub(crate) fn publish(&self, working: Arc<Snapshot>, changes: &ChangeSet) -> Result<u64> {
-        let current = self.snapshot();
+        let head = self.head();
         if changes.is_empty() {
-            return Ok(current.seq());
+            return Ok(head.seq());
         }
+        self.check_not_failed()?;
         let mut next = Arc::unwrap_or_clone(working);
-        next.seq = current.seq() + 1;
+        next.seq = head.seq() + 1;
         next.stats = Default::default();
         if next.delta.changes >= self.inner.config.compact_threshold {
             next = compact(&next);
         }
         let seq = next.seq;
-        *self.inner.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+        let next = Arc::new(next);
+        let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
+        match self.log() {
+            Some(log) => {
+                log.append(seq, changes)?;
+                pending.push_back(next.clone());
+            }
+            None => *self.inner.current.write().unwrap_or_else(|e| e.into_inner()) = next.clone(),
+        }
+        *self.inner.head.write().unwrap_or_else(|e| e.into_inner()) = next;
+        Ok(seq)
+    }
+
+    /// Called by `WriteTxn::commit` after releasing the writer lock: waits
+    /// until commit `seq` is durable and makes it (and all before it) visible.
+    pub(crate) fn await_visible(&self, seq: u64) -> Result<u64> {
+        if self.snapshot().seq() >= seq {
+            return Ok(seq);
+        }
+        if let Some(log) = self.log() {
+            if let Err(e) = log.wait_durable(seq) {
+                let mut failed = self.inner.failed.lock().unwrap_or_else(|e| e.into_inner());
+                failed.get_or_insert_with(|| e.clone());
+                return Err(e);
+            }
+        }
+        let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let mut newest = None;
+        while pending.front().is_some_and(|s| s.seq() <= seq) {
+            newest = pending.pop_front();
+        }
+        if let Some(snapshot) = newest {
+            let mut current = self.inner.current.write().unwrap_or_else(|e| e.into_inner());
+            if snapshot.seq() > current.seq() {
+                *current = snapshot;
+            }
+        }
         Ok(seq)
     }
 
@@ -157,10 +264,21 @@ impl Graph {
     /// see the same data and sequence number before and after.
     pub fn compact(&self) -> Result<()> {
         self.acquire_writer(true)?;
-        let current = self.snapshot();
-        if !current.delta.is_empty() {
-            let next = compact(&current);
-            *self.inner.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+        let head = self.head();
+        if !head.delta.is_empty() {
+            let next = Arc::new(compact(&head));
+            // The compacted head replaces the same sequence wherever it waits.
+            let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
+            match pending.back_mut() {
+                Some(last) if last.seq() == next.seq() => *last = next.clone(),
+                _ => {
+                    let mut current = self.inner.current.write().unwrap_or_else(|e| e.into_inner());
+                    if current.seq() == next.seq() {
+                        *current = next.clone();
+                    }
+                }
+            }
+            *self.inner.head.write().unwrap_or_else(|e| e.into_inner()) = next;
         }
         self.release_writer();
         Ok(())

@@ -344,7 +344,12 @@ impl WriteTxn {
     pub fn commit(mut self) -> Result<u64> {
         let working = std::mem::take(&mut self.working);
         let changes = std::mem::take(&mut self.changes);
-        self.graph.publish(working, &changes)
+        let graph = self.graph.clone();
+        let seq = graph.publish(working, &changes)?;
+        // Release the writer lock before waiting for durability, so the next
+        // writer's commit can join the same fsync.
+        drop(self);
+        graph.await_visible(seq)
     }
 
     /// Discards the writes.
