@@ -1,0 +1,566 @@
+//! The Bolt server in-process on an ephemeral loopback port, spoken to in
+//! raw Bolt bytes: handshake, HELLO/LOGON, RUN/PULL streaming, transactions,
+//! failures and RESET, routing, and bad input closing only its connection.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+use plexus::server::bolt::auth::SingleUser;
+use plexus::server::bolt::chunking::{write_chunked, Dechunker};
+use plexus::server::bolt::packstream::{decode, map_get, write_value, PackValue, Structure};
+use plexus::server::{Server, ServerConfig};
+use plexus::Database;
+
+// --- a server on a background runtime -----------------------------------------
+
+struct TestServer {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    fn start(db: Database, config: ServerConfig) -> TestServer {
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            rt.block_on(async move {
+                let server = Server::bind(db, config).await.expect("bind");
+                addr_tx.send(server.bolt_addr().expect("address")).expect("send address");
+                server
+                    .run(async move {
+                        let _ = stopped.await;
+                    })
+                    .await
+                    .expect("serve");
+            });
+        });
+        let addr = addr_rx.recv_timeout(Duration::from_secs(10)).expect("server started");
+        TestServer { addr, stop: Some(stop), thread: Some(thread) }
+    }
+
+    fn new() -> TestServer {
+        TestServer::start(Database::in_memory(), loopback())
+    }
+
+    fn stop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            t.join().expect("server thread");
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn loopback() -> ServerConfig {
+    ServerConfig { bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)), ..ServerConfig::default() }
+}
+
+// --- a raw Bolt client ----------------------------------------------------------
+
+const PYTHON_6X: [u8; 16] = [0, 0, 1, 0xFF, 0, 8, 8, 5, 0, 2, 4, 4, 0, 0, 0, 3];
+const NEO4RS_08: [u8; 16] = [0, 0, 1, 4, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0];
+const ONLY_4_4: [u8; 16] = [0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+struct Client {
+    socket: TcpStream,
+    dechunker: Dechunker,
+}
+
+fn s(x: &str) -> PackValue {
+    PackValue::String(x.into())
+}
+
+fn int(i: i64) -> PackValue {
+    PackValue::Integer(i)
+}
+
+fn map(entries: &[(&str, PackValue)]) -> PackValue {
+    PackValue::Map(entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+}
+
+fn msg(tag: u8, fields: Vec<PackValue>) -> PackValue {
+    PackValue::Struct(Structure { tag, fields })
+}
+
+fn run(query: &str, params: PackValue) -> PackValue {
+    msg(0x10, vec![s(query), params, map(&[])])
+}
+
+fn pull(n: i64) -> PackValue {
+    msg(0x3F, vec![map(&[("n", int(n))])])
+}
+
+const SUCCESS: u8 = 0x70;
+const RECORD: u8 = 0x71;
+const IGNORED: u8 = 0x7E;
+const FAILURE: u8 = 0x7F;
+
+/// A response message: its signature and metadata (or record fields).
+#[derive(Debug, Clone)]
+struct Reply {
+    tag: u8,
+    fields: Vec<PackValue>,
+}
+
+impl Reply {
+    fn meta(&self, key: &str) -> Option<&PackValue> {
+        match self.fields.first() {
+            Some(PackValue::Map(m)) => map_get(m, key),
+            _ => None,
+        }
+    }
+
+    fn record(&self) -> &[PackValue] {
+        assert_eq!(self.tag, RECORD, "{self:?}");
+        match self.fields.first() {
+            Some(PackValue::List(items)) => items,
+            other => panic!("record without a list: {other:?}"),
+        }
+    }
+}
+
+impl Client {
+    fn connect(addr: SocketAddr, proposals: [u8; 16]) -> (Client, [u8; 4]) {
+        let mut socket = TcpStream::connect(addr).expect("connect");
+        socket.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+        socket.write_all(&[0x60, 0x60, 0xB0, 0x17]).expect("magic");
+        socket.write_all(&proposals).expect("proposals");
+        let mut version = [0u8; 4];
+        socket.read_exact(&mut version).expect("version");
+        (Client { socket, dechunker: Dechunker::new(1 << 26) }, version)
+    }
+
+    /// Connected with Bolt 5.x, HELLO and LOGON done.
+    fn ready(addr: SocketAddr) -> Client {
+        let (mut c, v) = Client::connect(addr, PYTHON_6X);
+        assert_eq!(v, [0, 0, 8, 5]);
+        c.send(&msg(0x01, vec![map(&[("user_agent", s("raw-test/1.0"))])]));
+        c.send(&msg(0x6A, vec![map(&[("scheme", s("basic")), ("principal", s("neo4j")), ("credentials", s("pw"))])]));
+        assert_eq!(c.recv().tag, SUCCESS);
+        assert_eq!(c.recv().tag, SUCCESS);
+        c
+    }
+
+    fn send(&mut self, m: &PackValue) {
+        let mut body = Vec::new();
+        write_value(&mut body, m).expect("encode");
+        let mut wire = Vec::new();
+        write_chunked(&mut wire, &body);
+        self.socket.write_all(&wire).expect("send");
+    }
+
+    fn send_raw(&mut self, bytes: &[u8]) {
+        self.socket.write_all(bytes).expect("send");
+    }
+
+    fn try_recv(&mut self) -> Option<Reply> {
+        let mut buf = [0u8; 8192];
+        loop {
+            if let Some(m) = self.dechunker.next_message().expect("message size") {
+                let Ok(PackValue::Struct(Structure { tag, fields })) = decode(&m) else { panic!("bad reply {m:?}") };
+                return Some(Reply { tag, fields });
+            }
+            match self.socket.read(&mut buf) {
+                Ok(0) => return None,
+                Ok(n) => self.dechunker.feed(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return None,
+                Err(e) => panic!("read: {e}"),
+            }
+        }
+    }
+
+    fn recv(&mut self) -> Reply {
+        self.try_recv().expect("a reply before the connection closed")
+    }
+
+    fn expect_closed(&mut self) {
+        assert!(self.try_recv().is_none(), "the server should have closed the connection");
+    }
+
+    /// RUN + PULL all: the records' values, then the final summary.
+    fn query(&mut self, query: &str, params: PackValue) -> (Vec<Vec<PackValue>>, Reply) {
+        self.send(&run(query, params));
+        self.send(&pull(-1));
+        let first = self.recv();
+        assert_eq!(first.tag, SUCCESS, "RUN {query}: {first:?}");
+        let mut rows = Vec::new();
+        loop {
+            let r = self.recv();
+            if r.tag != RECORD {
+                return (rows, r);
+            }
+            rows.push(r.record().to_vec());
+        }
+    }
+
+    fn single(&mut self, query: &str, params: PackValue) -> PackValue {
+        let (rows, summary) = self.query(query, params);
+        assert_eq!(summary.tag, SUCCESS, "{summary:?}");
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        rows[0][0].clone()
+    }
+}
+
+// --- tests ------------------------------------------------------------------------
+
+#[test]
+fn handshake_picks_the_versions_drivers_need() {
+    let server = TestServer::new();
+    assert_eq!(Client::connect(server.addr, PYTHON_6X).1, [0, 0, 8, 5]);
+    assert_eq!(Client::connect(server.addr, NEO4RS_08).1, [0, 0, 1, 4]);
+    assert_eq!(Client::connect(server.addr, ONLY_4_4).1, [0, 0, 4, 4]);
+    let (mut c, v) = Client::connect(server.addr, [0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(v, [0, 0, 0, 0]);
+    c.expect_closed();
+
+    let mut http = TcpStream::connect(server.addr).expect("connect");
+    http.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    http.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").expect("write");
+    let mut buf = [0u8; 16];
+    assert!(matches!(http.read(&mut buf), Ok(0) | Err(_)), "HTTP on the Bolt port is closed");
+}
+
+#[test]
+fn hello_success_names_a_neo4j_server_and_the_connection() {
+    let server = TestServer::new();
+    let (mut c, _) = Client::connect(server.addr, PYTHON_6X);
+    c.send(&msg(0x01, vec![map(&[("user_agent", s("t"))])]));
+    let hello = c.recv();
+    assert_eq!(hello.tag, SUCCESS);
+    assert!(matches!(hello.meta("server"), Some(PackValue::String(a)) if a.starts_with("Neo4j/")));
+    assert!(matches!(hello.meta("connection_id"), Some(PackValue::String(id)) if id.starts_with("bolt-")));
+    // 5.1+: nothing runs before LOGON.
+    c.send(&run("RETURN 1", map(&[])));
+    assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Request.Invalid")));
+    c.expect_closed();
+}
+
+#[test]
+fn results_stream_to_pull_in_n_sized_pieces() {
+    let server = TestServer::new();
+    let mut c = Client::ready(server.addr);
+    c.send(&run("UNWIND range(1, 5) AS x RETURN x, x * 10 AS y", map(&[])));
+    c.send(&pull(2));
+    let run_ok = c.recv();
+    assert_eq!(run_ok.meta("fields"), Some(&PackValue::List(vec![s("x"), s("y")])));
+    assert!(run_ok.meta("t_first").is_some());
+    assert_eq!(c.recv().record(), &[int(1), int(10)]);
+    assert_eq!(c.recv().record(), &[int(2), int(20)]);
+    let partial = c.recv();
+    assert_eq!((partial.tag, partial.meta("has_more")), (SUCCESS, Some(&PackValue::Boolean(true))));
+    c.send(&pull(-1));
+    for x in 3..=5 {
+        assert_eq!(c.recv().record(), &[int(x), int(x * 10)]);
+    }
+    let done = c.recv();
+    assert_eq!(done.tag, SUCCESS);
+    assert_eq!(done.meta("has_more"), None);
+    assert_eq!(done.meta("type"), Some(&s("r")));
+    assert_eq!(done.meta("db"), Some(&s("neo4j")));
+    assert!(matches!(done.meta("bookmark"), Some(PackValue::String(b)) if b.starts_with("plexus:")));
+
+    // DISCARD drops the rest of a stream.
+    c.send(&run("UNWIND range(1, 100) AS x RETURN x", map(&[])));
+    c.send(&pull(1));
+    c.send(&msg(0x2F, vec![map(&[("n", int(-1))])]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    assert_eq!(c.recv().record(), &[int(1)]);
+    assert_eq!(c.recv().meta("has_more"), Some(&PackValue::Boolean(true)));
+    let discarded = c.recv();
+    assert_eq!((discarded.tag, discarded.meta("has_more")), (SUCCESS, None));
+    assert_eq!(c.single("RETURN 7 AS n", map(&[])), int(7));
+}
+
+#[test]
+fn parameters_of_every_supported_type_come_back_unchanged() {
+    let server = TestServer::new();
+    let mut c = Client::ready(server.addr);
+    let st = |tag, fields: Vec<PackValue>| PackValue::Struct(Structure { tag, fields });
+    let values = [
+        PackValue::Null,
+        PackValue::Boolean(true),
+        int(-17),
+        int(i64::MAX),
+        PackValue::Float(-0.25),
+        s("grüße"),
+        PackValue::List(vec![int(1), s("two"), PackValue::Null]),
+        map(&[("a", int(1)), ("b", PackValue::List(vec![]))]),
+        st(0x44, vec![int(19723)]),
+        st(0x74, vec![int(3_600_000_000_000)]),
+        st(0x54, vec![int(3_600_000_000_000), int(-7200)]),
+        st(0x64, vec![int(1_700_000_000), int(5)]),
+        st(0x49, vec![int(1_700_000_000), int(5), int(3600)]),
+        st(0x69, vec![int(1_719_835_200), int(0), s("Europe/Berlin")]),
+        st(0x45, vec![int(14), int(3), int(7), int(9)]),
+    ];
+    for v in values {
+        let got = c.single("RETURN $v AS v", map(&[("v", v.clone())]));
+        assert_eq!(got, v);
+    }
+}
+
+#[test]
+fn nodes_relationships_and_paths_come_as_5x_structures() {
+    let server = TestServer::new();
+    let mut c = Client::ready(server.addr);
+    let (rows, summary) = c.query(
+        "CREATE p = (a:Person {name: 'Ann'})-[r:KNOWS {since: 2020}]->(b:Person {name: 'Bob'}) RETURN a, r, p",
+        map(&[]),
+    );
+    assert_eq!(summary.meta("type"), Some(&s("rw")));
+    let Some(PackValue::Map(stats)) = summary.meta("stats") else { panic!("no stats: {summary:?}") };
+    assert_eq!(map_get(stats, "nodes-created"), Some(&int(2)));
+    assert_eq!(map_get(stats, "relationships-created"), Some(&int(1)));
+    assert_eq!(map_get(stats, "contains-updates"), Some(&PackValue::Boolean(true)));
+    let [PackValue::Struct(a), PackValue::Struct(r), PackValue::Struct(p)] = rows[0].as_slice() else {
+        panic!("{rows:?}")
+    };
+    assert_eq!((a.tag, a.fields.len()), (0x4E, 4));
+    assert_eq!(a.fields[1], PackValue::List(vec![s("Person")]));
+    assert_eq!(a.fields[3], s(&a.fields[0].as_int().expect("id").to_string()));
+    assert_eq!((r.tag, r.fields.len()), (0x52, 8));
+    assert_eq!(r.fields[3], s("KNOWS"));
+    assert_eq!(r.fields[1], a.fields[0]);
+    assert_eq!((p.tag, p.fields.len()), (0x50, 3));
+    assert_eq!(p.fields[2], PackValue::List(vec![int(1), int(1)]));
+}
+
+#[test]
+fn explicit_transactions_commit_with_a_bookmark_and_roll_back() {
+    let server = TestServer::new();
+    let mut c = Client::ready(server.addr);
+    c.send(&msg(0x11, vec![map(&[])]));
+    c.send(&run("CREATE (n:T {v: 1}) RETURN n.v AS v", map(&[])));
+    c.send(&run("RETURN 2 AS two", map(&[])));
+    c.send(&msg(0x3F, vec![map(&[("n", int(-1)), ("qid", int(0))])]));
+    c.send(&pull(-1)); // qid -1: the last statement
+    c.send(&msg(0x12, vec![]));
+    assert_eq!(c.recv().tag, SUCCESS); // BEGIN
+    assert_eq!(c.recv().meta("qid"), Some(&int(0)));
+    assert_eq!(c.recv().meta("qid"), Some(&int(1)));
+    assert_eq!(c.recv().record(), &[int(1)]);
+    let first = c.recv();
+    assert_eq!(first.meta("bookmark"), None, "no bookmark inside a transaction");
+    assert_eq!(first.meta("type"), Some(&s("rw")));
+    assert_eq!(c.recv().record(), &[int(2)]);
+    assert_eq!(c.recv().tag, SUCCESS);
+    let commit = c.recv();
+    let Some(PackValue::String(bookmark)) = commit.meta("bookmark") else { panic!("{commit:?}") };
+    let seq: u64 = bookmark.strip_prefix("plexus:").and_then(|n| n.parse().ok()).expect("plexus:<seq>");
+    assert!(seq >= 1);
+
+    // Another connection sees the commit; a rolled-back write is gone.
+    let mut other = Client::ready(server.addr);
+    assert_eq!(other.single("MATCH (n:T) RETURN count(n) AS c", map(&[])), int(1));
+    c.send(&msg(0x11, vec![map(&[("bookmarks", PackValue::List(vec![s(bookmark)]))])]));
+    c.send(&run("CREATE (:T {v: 2})", map(&[])));
+    c.send(&pull(-1));
+    c.send(&msg(0x13, vec![]));
+    for _ in 0..4 {
+        assert_eq!(c.recv().tag, SUCCESS);
+    }
+    assert_eq!(other.single("MATCH (n:T) RETURN count(n) AS c", map(&[])), int(1));
+}
+
+#[test]
+fn failures_carry_neo4j_codes_and_need_a_reset() {
+    let server = TestServer::new();
+    let mut c = Client::ready(server.addr);
+    c.send(&run("RETURN 1 +", map(&[])));
+    c.send(&pull(1000));
+    let failure = c.recv();
+    assert_eq!(failure.tag, FAILURE);
+    assert_eq!(failure.meta("code"), Some(&s("Neo.ClientError.Statement.SyntaxError")));
+    assert_eq!(failure.meta("neo4j_code"), Some(&s("Neo.ClientError.Statement.SyntaxError")));
+    assert_eq!(failure.meta("gql_status"), Some(&s("42001")));
+    assert_eq!(c.recv().tag, IGNORED);
+    c.send(&run("RETURN 1", map(&[])));
+    assert_eq!(c.recv().tag, IGNORED, "FAILED until RESET");
+    c.send(&msg(0x0F, vec![]));
+    assert_eq!(c.recv().tag, SUCCESS);
+
+    let cases = [
+        ("RETURN $missing AS m", "Neo.ClientError.Statement.ParameterMissing"),
+        ("RETURN 1 / 0 AS x", "Neo.ClientError.Statement.ArithmeticError"),
+        ("RETURN $text - 1 AS x", "Neo.ClientError.Statement.TypeError"),
+        ("CREATE (a)-[:R]->(b) WITH a DELETE a", "Neo.ClientError.Schema.ConstraintValidationFailed"),
+    ];
+    for (query, code) in cases {
+        c.send(&run(query, map(&[("text", s("a"))])));
+        c.send(&pull(-1));
+        let mut reply = c.recv();
+        while reply.tag == SUCCESS || reply.tag == RECORD {
+            reply = c.recv();
+        }
+        assert_eq!(reply.tag, FAILURE, "{query}");
+        assert_eq!(reply.meta("code"), Some(&s(code)), "{query}: {reply:?}");
+        c.send(&msg(0x0F, vec![]));
+        while c.recv().tag != SUCCESS {}
+    }
+
+    // A failure inside a transaction rolls it back at RESET.
+    c.send(&msg(0x11, vec![map(&[])]));
+    c.send(&run("CREATE (:Gone)", map(&[])));
+    c.send(&pull(-1));
+    c.send(&run("RETURN nope", map(&[])));
+    c.send(&msg(0x12, vec![]));
+    c.send(&msg(0x0F, vec![]));
+    let tags: Vec<u8> = (0..6).map(|_| c.recv().tag).collect();
+    assert_eq!(tags, vec![SUCCESS, SUCCESS, SUCCESS, FAILURE, IGNORED, SUCCESS]);
+    assert_eq!(c.single("MATCH (n:Gone) RETURN count(n) AS c", map(&[])), int(0));
+
+    // Unsupported parameter types are a client error too, not a disconnect.
+    c.send(&run("RETURN $b", map(&[("b", PackValue::Bytes(vec![1, 2]))])));
+    assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Statement.TypeError")));
+    c.send(&msg(0x0F, vec![]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    assert_eq!(c.single("RETURN 1 AS one", map(&[])), int(1));
+}
+
+#[test]
+fn a_malformed_frame_closes_only_its_connection() {
+    let server = TestServer::new();
+    let mut good = Client::ready(server.addr);
+    let garbage: [&[u8]; 3] = [
+        &[0x00, 0x02, 0xB1, 0x10, 0x00, 0x00],                   // RUN with too few fields
+        &[0x00, 0x03, 0xB1, 0x10, 0xC4, 0x00, 0x00],             // a reserved marker
+        &[0x00, 0x05, 0xD6, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00], // a list longer than the message
+    ];
+    for bytes in garbage {
+        let mut bad = Client::ready(server.addr);
+        bad.send_raw(bytes);
+        let reply = bad.recv();
+        assert_eq!(reply.tag, FAILURE);
+        assert_eq!(reply.meta("code"), Some(&s("Neo.ClientError.Request.Invalid")));
+        bad.expect_closed();
+        assert_eq!(good.single("RETURN 42 AS n", map(&[])), int(42));
+    }
+}
+
+#[test]
+fn oversized_messages_are_refused() {
+    let config = ServerConfig { max_message_size: 1024, ..loopback() };
+    let server = TestServer::start(Database::in_memory(), config);
+    let mut c = Client::ready(server.addr);
+    c.send(&run(&format!("RETURN '{}' AS s", "x".repeat(2000)), map(&[])));
+    assert_eq!(c.recv().tag, FAILURE);
+    c.expect_closed();
+}
+
+#[test]
+fn bolt_4_4_uses_three_field_nodes_and_the_utc_patch_when_asked() {
+    let server = TestServer::new();
+    for patch in [true, false] {
+        let (mut c, v) = Client::connect(server.addr, ONLY_4_4);
+        assert_eq!(v, [0, 0, 4, 4]);
+        let mut hello =
+            vec![("user_agent", s("t")), ("scheme", s("basic")), ("principal", s("u")), ("credentials", s("p"))];
+        if patch {
+            hello.push(("patch_bolt", PackValue::List(vec![s("utc")])));
+        }
+        c.send(&msg(0x01, vec![map(&hello)]));
+        let ok = c.recv();
+        assert_eq!(ok.tag, SUCCESS, "auth rides in HELLO before 5.1");
+        assert_eq!(ok.meta("patch_bolt").is_some(), patch);
+        let node = c.single("CREATE (n:N) RETURN n", map(&[]));
+        assert!(matches!(&node, PackValue::Struct(st) if st.tag == 0x4E && st.fields.len() == 3), "{node:?}");
+        let dt = c.single("RETURN datetime('1970-01-01T01:16:40+01:00') AS d", map(&[]));
+        let PackValue::Struct(dt) = dt else { panic!("{dt:?}") };
+        if patch {
+            assert_eq!((dt.tag, dt.fields[0].clone()), (0x49, int(1000)));
+        } else {
+            assert_eq!((dt.tag, dt.fields[0].clone()), (0x46, int(4600)), "legacy form: wall-clock seconds");
+        }
+    }
+}
+
+#[test]
+fn route_answers_with_this_server_for_every_role() {
+    let server = TestServer::new();
+    let (mut c, _) = Client::connect(server.addr, PYTHON_6X);
+    c.send(&msg(0x01, vec![map(&[("user_agent", s("t")), ("routing", map(&[("address", s("db.example:7687"))]))])]));
+    c.send(&msg(0x6A, vec![map(&[("scheme", s("none"))])]));
+    c.send(&msg(0x66, vec![map(&[("address", s("db.example:7687"))]), PackValue::List(vec![]), map(&[])]));
+    c.send(&msg(0x66, vec![map(&[]), PackValue::List(vec![]), map(&[("db", s("other"))])]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    assert_eq!(c.recv().tag, SUCCESS);
+    let route = c.recv();
+    let Some(PackValue::Map(rt)) = route.meta("rt") else { panic!("{route:?}") };
+    assert_eq!(map_get(rt, "db"), Some(&s("neo4j")));
+    assert!(matches!(map_get(rt, "ttl"), Some(PackValue::Integer(t)) if *t > 0));
+    let Some(PackValue::List(servers)) = map_get(rt, "servers") else { panic!("{rt:?}") };
+    let mut roles = Vec::new();
+    for server in servers {
+        let PackValue::Map(entry) = server else { panic!("{server:?}") };
+        assert_eq!(map_get(entry, "addresses"), Some(&PackValue::List(vec![s("db.example:7687")])));
+        roles.push(map_get(entry, "role").and_then(PackValue::as_str).map(str::to_owned).expect("role"));
+    }
+    roles.sort();
+    assert_eq!(roles, ["READ", "ROUTE", "WRITE"]);
+    assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Database.DatabaseNotFound")));
+}
+
+#[test]
+fn wrong_credentials_are_refused_and_disconnected() {
+    let auth = Arc::new(SingleUser { user: "neo4j".into(), password: "secret".into() });
+    let server = TestServer::start(Database::in_memory(), ServerConfig { authenticator: auth, ..loopback() });
+    let logon = |password: &str| {
+        msg(0x6A, vec![map(&[("scheme", s("basic")), ("principal", s("neo4j")), ("credentials", s(password))])])
+    };
+    let (mut c, _) = Client::connect(server.addr, PYTHON_6X);
+    c.send(&msg(0x01, vec![map(&[("user_agent", s("t"))])]));
+    c.send(&logon("wrong"));
+    assert_eq!(c.recv().tag, SUCCESS);
+    assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Security.Unauthorized")));
+    c.expect_closed();
+    let (mut c, _) = Client::connect(server.addr, PYTHON_6X);
+    c.send(&msg(0x01, vec![map(&[("user_agent", s("t"))])]));
+    c.send(&logon("secret"));
+    assert_eq!(c.recv().tag, SUCCESS);
+    assert_eq!(c.recv().tag, SUCCESS);
+    assert_eq!(c.single("RETURN 1 AS one", map(&[])), int(1));
+}
+
+#[test]
+fn connections_beyond_the_limit_are_closed() {
+    let server = TestServer::start(Database::in_memory(), ServerConfig { max_connections: 1, ..loopback() });
+    let mut first = Client::ready(server.addr);
+    let mut second = TcpStream::connect(server.addr).expect("connect");
+    second.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let _ = second.write_all(&[0x60, 0x60, 0xB0, 0x17]);
+    let mut buf = [0u8; 4];
+    assert!(matches!(second.read(&mut buf), Ok(0) | Err(_)));
+    assert_eq!(first.single("RETURN 1 AS one", map(&[])), int(1));
+}
+
+#[test]
+fn shutdown_closes_idle_connections() {
+    let mut server = TestServer::new();
+    let mut c = Client::ready(server.addr);
+    server.stop();
+    c.expect_closed();
+    assert!(TcpStream::connect(server.addr).is_err() || Client::connect_fails(server.addr));
+}
+
+impl Client {
+    /// After shutdown a connect may still be accepted by the OS backlog; nothing answers it.
+    fn connect_fails(addr: SocketAddr) -> bool {
+        let Ok(mut socket) = TcpStream::connect(addr) else { return true };
+        socket.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+        let _ = socket.write_all(&[0x60, 0x60, 0xB0, 0x17]);
+        let mut buf = [0u8; 4];
+        matches!(socket.read(&mut buf), Ok(0) | Err(_))
+    }
+}
