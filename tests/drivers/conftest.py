@@ -1,0 +1,76 @@
+"""Starts a Plexus server for the driver tests.
+
+The command comes from PLEXUS_SERVE_CMD; `{port}` in it is replaced by a free
+loopback port (without `{port}`, `--bolt-port PORT` is appended). The default
+is `$CARGO_TARGET_DIR/debug/plexus serve --bolt-port {port}`. To test a server
+that is already running instead, set PLEXUS_BOLT_ADDR=host:port;
+PLEXUS_SERVER_LOG=FILE keeps the started server's log.
+"""
+
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve_command(port):
+    target = os.environ.get("CARGO_TARGET_DIR", str(REPO / "target"))
+    template = os.environ.get("PLEXUS_SERVE_CMD", f"{target}/debug/plexus serve --bolt-port {{port}}")
+    if "{port}" in template:
+        return shlex.split(template.replace("{port}", str(port)))
+    return shlex.split(template) + ["--bolt-port", str(port)]
+
+
+def _wait_for_port(port, proc, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with code {proc.returncode} before listening")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the server did not listen on port {port} within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def bolt_address():
+    """host:port of a running Plexus Bolt server."""
+    given = os.environ.get("PLEXUS_BOLT_ADDR")
+    if given:
+        yield given
+        return
+    port = _free_port()
+    cmd = _serve_command(port)
+    # PLEXUS_SERVER_LOG=FILE keeps the server's log.
+    log_path = os.environ.get("PLEXUS_SERVER_LOG")
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, stdout=log, stderr=log)
+    try:
+        _wait_for_port(port, proc)
+        yield f"127.0.0.1:{port}"
+    finally:
+        # SIGTERM must stop the server gracefully (exit code 0).
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise RuntimeError("the server did not stop within 20s of SIGTERM")
+        if code != 0:
+            raise RuntimeError(f"the server exited with code {code} after SIGTERM")
