@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use plexus::format::OutputFormat;
+use plexus_storage::durable::SyncMode;
 
-/// Plexus: a property-graph database queried with openCypher.
+/// Plexus: a property-graph database queried with openCypher, kept in a data
+/// directory (`./plexus-data` unless `--data-dir` or `--in-memory` says otherwise).
 #[derive(Debug, Parser)]
 #[command(name = "plexus", version, about, long_about = None)]
 pub struct Cli {
@@ -16,13 +18,15 @@ pub struct Cli {
 /// What to do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Open an interactive Cypher shell on a new in-memory database.
+    /// Open an interactive Cypher shell on the data directory.
     ///
     /// Statements end with `;` and may span lines. Type :help inside the shell
-    /// for its commands (:param, :explain, :profile, ...). Nothing is saved on
-    /// exit. Input can also be piped in: `echo 'RETURN 1;' | plexus shell`.
-    Shell,
-    /// Run Cypher statements on a new in-memory database and print the results.
+    /// for its commands (:param, :explain, :profile, ...). Every committed
+    /// statement is durable (in the WAL) before its result prints; the data
+    /// stays in the data directory across restarts. Input can also be piped
+    /// in: `echo 'RETURN 1;' | plexus shell`.
+    Shell(ShellArgs),
+    /// Run Cypher statements on the data directory and print the results.
     ///
     /// Statements are separated by `;` (the last one may omit it) and run in
     /// order; the first error stops the run with exit code 1. In json and csv
@@ -32,6 +36,95 @@ pub enum Command {
         plexus query -f script.cypher --format json\n  \
         plexus query -e 'RETURN $limit + 1 AS n' --param limit=10 --format csv")]
     Query(QueryArgs),
+    /// Create or list snapshots: consistent copies of a data directory at one
+    /// commit, which `plexus restore` turns back into a data directory.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+    /// Restore a snapshot into a new data directory, optionally rolled forward
+    /// to a commit sequence number or a time through the WAL archived in the
+    /// data directory the snapshot was taken from (point-in-time restore).
+    #[command(after_help = "Examples:\n  \
+        plexus restore --from plexus-data/snapshots/nightly --data-dir restored\n  \
+        plexus restore --from plexus-data/snapshots/nightly --data-dir restored --to-time 2026-11-24T10:15:00Z\n  \
+        plexus restore --from plexus-data/snapshots/nightly --data-dir restored --to-seq 1200")]
+    Restore(RestoreArgs),
+}
+
+/// Where the data lives and how commits reach the disk.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// The data directory (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+    pub data_dir: PathBuf,
+    /// Use a new in-memory database instead; nothing is saved.
+    #[arg(long, conflicts_with = "data_dir")]
+    pub in_memory: bool,
+    /// When a commit is acknowledged: `always` after the WAL is fsynced
+    /// (concurrent commits share one fsync), `batch` after it is written,
+    /// fsyncing every 10 ms (a power loss may lose that window), `off` leaving
+    /// syncing to the OS.
+    #[arg(long, value_name = "MODE", default_value = "always", value_parser = parse_sync)]
+    pub sync: SyncMode,
+}
+
+fn parse_sync(s: &str) -> Result<SyncMode, String> {
+    s.parse()
+}
+
+/// Arguments of `plexus shell`.
+#[derive(Debug, Args)]
+pub struct ShellArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// `plexus snapshot ...`.
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Write a snapshot of the data directory (also while a server has it
+    /// open) and print its location as the last line.
+    Create {
+        /// The data directory.
+        #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+        data_dir: PathBuf,
+        /// Its name (default: `snapshot-<seq>-<unix time>`).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the snapshots of a data directory: name, commit, time, size, location.
+    List {
+        /// The data directory.
+        #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+        data_dir: PathBuf,
+    },
+}
+
+/// Arguments of `plexus restore`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("point").multiple(false)))]
+pub struct RestoreArgs {
+    /// The snapshot's location (as `snapshot create` printed it).
+    #[arg(long, value_name = "LOCATION")]
+    pub from: PathBuf,
+    /// The new data directory (must not exist or be empty).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: PathBuf,
+    /// Roll forward to the last commit at or before this time (RFC 3339, e.g. 2026-11-24T10:15:00Z).
+    #[arg(long, value_name = "RFC3339", group = "point", value_parser = parse_time)]
+    pub to_time: Option<i64>,
+    /// Roll forward to exactly this commit sequence number.
+    #[arg(long, value_name = "N", group = "point")]
+    pub to_seq: Option<u64>,
+    /// Roll forward through all the WAL there is.
+    #[arg(long, group = "point")]
+    pub to_latest: bool,
+}
+
+/// An RFC 3339 time as microseconds since the epoch.
+fn parse_time(s: &str) -> Result<i64, String> {
+    let t = humantime::parse_rfc3339_weak(s).map_err(|e| format!("`{s}` is not an RFC 3339 time: {e}"))?;
+    let micros = t.duration_since(std::time::UNIX_EPOCH).map_err(|_| "times before 1970 are not supported")?;
+    i64::try_from(micros.as_micros()).map_err(|_| "time out of range".to_string())
 }
 
 /// Arguments of `plexus query`.
@@ -54,6 +147,8 @@ pub struct QueryArgs {
     /// parameters may use earlier ones.
     #[arg(long = "param", value_name = "NAME=EXPR")]
     pub params: Vec<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 /// The `--format` choices.
@@ -93,5 +188,42 @@ mod tests {
         assert_eq!(args.execute.as_deref(), Some("RETURN 1"));
         assert_eq!(args.format, Format::Csv);
         assert_eq!(args.params, vec!["a=1".to_string()]);
+        assert_eq!(args.store.data_dir, PathBuf::from("plexus-data"));
+        assert_eq!(args.store.sync, SyncMode::Always);
+    }
+
+    #[test]
+    fn store_and_restore_arguments() {
+        let cli = Cli::try_parse_from(["plexus", "shell", "--data-dir", "d", "--sync", "batch"]);
+        let Ok(Cli { command: Command::Shell(args) }) = cli else { panic!("parse failed") };
+        assert_eq!((args.store.data_dir, args.store.sync), (PathBuf::from("d"), SyncMode::Batch));
+        assert!(Cli::try_parse_from(["plexus", "shell", "--sync", "sometimes"]).is_err());
+        assert!(Cli::try_parse_from(["plexus", "shell", "--in-memory", "--data-dir", "d"]).is_err());
+        let cli = Cli::try_parse_from([
+            "plexus",
+            "restore",
+            "--from",
+            "s",
+            "--data-dir",
+            "n",
+            "--to-time",
+            "2026-01-02T03:04:05Z",
+        ]);
+        let Ok(Cli { command: Command::Restore(args) }) = cli else { panic!("parse failed") };
+        assert_eq!(args.to_time, Some(1_767_323_045_000_000));
+        assert!(Cli::try_parse_from([
+            "plexus",
+            "restore",
+            "--from",
+            "s",
+            "--data-dir",
+            "n",
+            "--to-seq",
+            "1",
+            "--to-latest"
+        ])
+        .is_err());
+        assert!(Cli::try_parse_from(["plexus", "restore", "--from", "s", "--data-dir", "n", "--to-time", "yesterday"])
+            .is_err());
     }
 }

@@ -9,6 +9,7 @@ use plexus_exec::{Batch, ExecContext};
 use plexus_planner::explain::explain;
 use plexus_planner::rules::{Optimizer, OptimizerContext};
 use plexus_planner::{LogicalPlan, Statistics};
+use plexus_storage::durable::{DurableOptions, DurableStore};
 use plexus_storage::{Error, ErrorClass, Graph, Phase, Result, Snapshot, Value, WriteTxn};
 
 use crate::cypher::ast::ExplainMode;
@@ -120,6 +121,8 @@ impl Prepared {
 #[derive(Clone)]
 pub struct Database {
     graph: Graph,
+    /// The data directory behind `graph`, for databases opened from one.
+    store: Option<Arc<DurableStore>>,
     optimizer: Arc<Optimizer>,
     /// Shared by clones; replaced (copy on write) when a procedure is registered.
     procedures: Arc<RwLock<Arc<Procedures>>>,
@@ -141,9 +144,30 @@ impl Database {
     pub fn from_graph(graph: Graph) -> Database {
         Database {
             graph,
+            store: None,
             optimizer: Arc::new(Optimizer::default()),
             procedures: Arc::new(RwLock::new(Arc::new(Procedures::with_builtins()))),
         }
+    }
+
+    /// Opens (creating if needed) the data directory `dir`: its state is
+    /// recovered, and every commit is in the WAL before it returns.
+    pub fn open(dir: &std::path::Path, options: DurableOptions) -> Result<Database> {
+        let store = DurableStore::open(dir, options)?;
+        let mut db = Database::from_graph(store.graph().clone());
+        db.store = Some(Arc::new(store));
+        Ok(db)
+    }
+
+    /// The data directory behind this database (checkpoints, snapshots), if any.
+    pub fn store(&self) -> Option<&Arc<DurableStore>> {
+        self.store.as_ref()
+    }
+
+    /// Syncs the WAL and writes a final checkpoint (also done when the last
+    /// clone is dropped; this reports errors).
+    pub fn close(&self) -> Result<()> {
+        self.store.as_ref().map_or(Ok(()), |s| s.close())
     }
 
     /// Register (or replace) a read-only procedure for `CALL`, implemented by

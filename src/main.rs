@@ -1,4 +1,4 @@
-//! The `plexus` binary: the interactive shell and one-shot queries.
+//! The `plexus` binary: the interactive shell, one-shot queries, snapshots and restore.
 
 mod cli;
 
@@ -8,14 +8,21 @@ use std::process::ExitCode;
 use clap::Parser;
 use plexus::shell::batch::{self, Output};
 use plexus::Database;
+use plexus_storage::durable::{self, DurableOptions, Stop, WalOptions};
 
-use cli::{Cli, Command, QueryArgs};
+use cli::{Cli, Command, QueryArgs, RestoreArgs, SnapshotCommand, StoreArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Warnings (a cut WAL tail, a skipped checkpoint) go to stderr; PLEXUS_LOG=info shows more.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PLEXUS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_writer(io::stderr).with_env_filter(filter).try_init();
     let outcome = match cli.command {
-        Command::Shell => plexus::shell::run(&Database::in_memory()),
+        Command::Shell(args) => open(&args.store).and_then(|db| finish(&db, plexus::shell::run(&db))),
         Command::Query(args) => query(&args),
+        Command::Snapshot(command) => snapshot(command),
+        Command::Restore(args) => restore(&args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
@@ -27,6 +34,28 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn io_error(e: plexus_storage::Error) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// The database the store arguments name.
+fn open(store: &StoreArgs) -> io::Result<Database> {
+    if store.in_memory {
+        return Ok(Database::in_memory());
+    }
+    let options =
+        DurableOptions { wal: WalOptions { sync: store.sync, ..WalOptions::default() }, ..Default::default() };
+    Database::open(&store.data_dir, options).map_err(io_error)
+}
+
+/// Closes the database (final checkpoint) after `outcome`, reporting either's error.
+fn finish(db: &Database, outcome: io::Result<bool>) -> io::Result<bool> {
+    let closed = db.close().map_err(io_error);
+    let ok = outcome?;
+    closed?;
+    Ok(ok)
 }
 
 /// `plexus query`: whether every statement succeeded.
@@ -43,10 +72,73 @@ fn query(args: &QueryArgs) -> io::Result<bool> {
         // clap requires one of the two.
         (None, None) => String::new(),
     };
-    let db = Database::in_memory();
+    let db = open(&args.store)?;
     let (mut out, mut err) = (io::stdout().lock(), io::stderr());
-    let Some(params) = batch::eval_params(&db, &args.params, &mut err)? else {
-        return Ok(false);
+    let outcome = match batch::eval_params(&db, &args.params, &mut err) {
+        Ok(Some(params)) => {
+            batch::run(&db, &script, args.format.into(), &params, Output { out: &mut out, err: &mut err })
+        }
+        Ok(None) => Ok(false),
+        Err(e) => Err(e),
     };
-    batch::run(&db, &script, args.format.into(), &params, Output { out: &mut out, err: &mut err })
+    finish(&db, outcome)
+}
+
+/// A time in microseconds as RFC 3339 (UTC, seconds).
+fn rfc3339(micros: i64) -> String {
+    if micros <= 0 {
+        return "-".to_string();
+    }
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_micros(micros as u64);
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// `plexus snapshot create|list`.
+fn snapshot(command: SnapshotCommand) -> io::Result<bool> {
+    match command {
+        SnapshotCommand::Create { data_dir, name } => {
+            let path = durable::snapshot_data_dir(&data_dir, name.as_deref()).map_err(io_error)?;
+            println!("{}", path.display());
+        }
+        SnapshotCommand::List { data_dir } => {
+            let snapshots = durable::list_snapshots(&data_dir).map_err(io_error)?;
+            let mut table = comfy_table::Table::new();
+            table.load_preset(comfy_table::presets::NOTHING);
+            table.set_header(["name", "commit", "committed at", "bytes", "location"]);
+            for s in &snapshots {
+                table.add_row([
+                    s.name.clone(),
+                    s.manifest.seq.to_string(),
+                    rfc3339(s.manifest.seq_time_micros),
+                    s.bytes.to_string(),
+                    s.path.display().to_string(),
+                ]);
+            }
+            println!("{table}");
+            eprintln!("{} snapshot(s)", snapshots.len());
+        }
+    }
+    Ok(true)
+}
+
+/// `plexus restore`.
+fn restore(args: &RestoreArgs) -> io::Result<bool> {
+    let stop = match (args.to_seq, args.to_time, args.to_latest) {
+        (Some(seq), _, _) => Some(Stop::Seq(seq)),
+        (_, Some(time), _) => Some(Stop::Time(time)),
+        (_, _, true) => Some(Stop::End),
+        _ => None,
+    };
+    let report = durable::restore(&args.from, &args.data_dir, stop).map_err(io_error)?;
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    println!(
+        "restored commit {} (committed at {}; the snapshot holds commit {}) into {}",
+        report.seq,
+        rfc3339(report.seq_time_micros),
+        report.snapshot_seq,
+        args.data_dir.display()
+    );
+    Ok(true)
 }

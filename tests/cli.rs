@@ -1,14 +1,24 @@
 //! End-to-end tests of the `plexus` binary: `plexus query` in each output
-//! format, error reporting, and `plexus shell` driven through a pipe.
+//! format, error reporting, `plexus shell` driven through a pipe, data that
+//! stays in the data directory, snapshots and restore.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value as Json};
 
-/// Run `plexus ARGS` with `stdin` piped in.
+/// Run `plexus ARGS` with `stdin` piped in, in a new empty directory (so the
+/// default data directory `./plexus-data` starts empty).
 fn plexus(args: &[&str], stdin: &str) -> Output {
+    let cwd = tempfile::tempdir().expect("a temporary directory");
+    plexus_in(cwd.path(), args, stdin)
+}
+
+/// Run `plexus ARGS` in `cwd` with `stdin` piped in.
+fn plexus_in(cwd: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_plexus"))
+        .current_dir(cwd)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -132,7 +142,7 @@ fn shell_runs_piped_statements_and_params() {
     assert!(text.contains("3 rows in "), "{text}");
     assert!(text.contains(":param x => 42"), "{text}");
     assert!(text.contains("| 42 | 'hi' |"), "{text}");
-    assert!(stderr(&out).contains("in-memory database"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("data directory plexus-data"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("SyntaxError"), "ran past :quit: {}", stderr(&out));
 }
 
@@ -146,4 +156,62 @@ fn shell_reports_errors_with_a_caret_and_goes_on() {
     // The last statement lacks its `;` but runs at end of input.
     assert!(stdout(&out).contains("| 'a;b' |"), "{}", stdout(&out));
     assert_eq!(out.status.code(), Some(1), "a piped script with errors fails");
+}
+
+#[test]
+fn data_stays_in_the_data_directory_across_runs() {
+    let cwd = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let out = plexus_in(cwd.path(), args, stdin);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    run(&["query", "-e", "CREATE (:P {name: 'a'})"], "");
+    run(&["shell"], "CREATE (:P {name: 'b'});\n");
+    run(&["query", "--data-dir", "other", "-e", "CREATE (:Q)"], "");
+    assert_eq!(
+        run(&["query", "-e", "MATCH (p:P) RETURN p.name ORDER BY p.name", "--format", "csv"], ""),
+        "p.name\na\nb\n"
+    );
+    assert_eq!(
+        run(&["query", "--data-dir", "other", "-e", "MATCH (n) RETURN count(n) AS n", "--format", "csv"], ""),
+        "n\n1\n"
+    );
+    assert_eq!(run(&["query", "--in-memory", "-e", "MATCH (n) RETURN count(n) AS n", "--format", "csv"], ""), "n\n0\n");
+    assert!(cwd.path().join("plexus-data/wal").is_dir());
+}
+
+#[test]
+fn snapshot_then_restore_to_a_commit_or_a_time() {
+    let cwd = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = plexus_in(cwd.path(), args, "");
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    run(&["query", "-e", "CREATE (:P {v: 1})"]);
+    let created = run(&["snapshot", "create", "--name", "one"]);
+    let location = created.lines().last().expect("the location is the last line").to_string();
+    assert!(Path::new(&location).join("manifest.json").is_file(), "{location}");
+    run(&["query", "-e", "CREATE (:P {v: 2}); CREATE (:P {v: 3})"]);
+    let listed = run(&["snapshot", "list"]);
+    assert!(listed.contains("one") && listed.contains(&location), "{listed}");
+
+    let count =
+        |dir: &str| run(&["query", "--data-dir", dir, "-e", "MATCH (p:P) RETURN sum(p.v) AS s", "--format", "csv"]);
+    run(&["restore", "--from", &location, "--data-dir", "at-snapshot"]);
+    assert_eq!(count("at-snapshot"), "s\n1\n");
+    run(&["restore", "--from", &location, "--data-dir", "at-2", "--to-seq", "2"]);
+    assert_eq!(count("at-2"), "s\n3\n");
+    run(&["restore", "--from", &location, "--data-dir", "latest", "--to-latest"]);
+    assert_eq!(count("latest"), "s\n6\n");
+    run(&["restore", "--from", &location, "--data-dir", "by-time", "--to-time", "2999-01-01T00:00:00Z"]);
+    assert_eq!(count("by-time"), "s\n6\n");
+
+    let out = plexus_in(cwd.path(), &["restore", "--from", &location, "--data-dir", "bad", "--to-seq", "99"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("WalEndsEarly"), "{}", stderr(&out));
+    let out = plexus_in(cwd.path(), &["restore", "--from", &location, "--data-dir", "bad", "--to-time", "noon"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("RFC 3339"), "{}", stderr(&out));
 }

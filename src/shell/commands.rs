@@ -34,8 +34,9 @@ Commands:
   :clear                    forget all parameters
   :quit, :exit              leave the shell (or press Ctrl-D)
 
-Ctrl-C clears the statement being typed. The database lives in memory:
-nothing is saved when the shell exits.";
+Ctrl-C clears the statement being typed. A committed statement is in the
+data directory's WAL before its result prints (unless the shell was started
+with --in-memory).";
 
 /// Parse a line starting with `:`. A trailing `;` is ignored.
 pub fn parse(line: &str) -> Result<Command<'_>, String> {

@@ -166,8 +166,14 @@ const CRASHED: &str = "InternalError: the query crashed the engine (a bug; pleas
 /// is false if anything failed (for the exit code).
 pub fn run(db: &Database) -> io::Result<bool> {
     let interactive = io::stdin().is_terminal();
-    let banner =
-        format!("Plexus {} — in-memory database (nothing is saved). Type :help for help.", env!("CARGO_PKG_VERSION"));
+    let place = match db.store() {
+        Some(store) => {
+            let r = store.recovery();
+            format!("data directory {} (commit {}, {} replayed from the WAL)", store.dir().display(), r.seq, r.replayed)
+        }
+        None => "in-memory database (nothing is saved)".to_string(),
+    };
+    let banner = format!("Plexus {} — {place}. Type :help for help.", env!("CARGO_PKG_VERSION"));
     if interactive {
         println!("{banner}");
     } else {

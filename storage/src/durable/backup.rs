@@ -40,7 +40,8 @@ pub fn list_snapshots(dir: &Path) -> Result<Vec<SnapshotInfo>> {
         match Manifest::read(&entry.path()) {
             Ok(manifest) => {
                 let bytes = manifest.files.iter().map(|f| f.bytes).sum();
-                out.push(SnapshotInfo { name, path: entry.path(), manifest, bytes });
+                let path = std::fs::canonicalize(entry.path()).unwrap_or_else(|_| entry.path());
+                out.push(SnapshotInfo { name, path, manifest, bytes });
             }
             Err(e) => tracing::warn!("skipping snapshot {name}: {e}"),
         }
