@@ -564,3 +564,98 @@ impl Client {
         matches!(socket.read(&mut buf), Ok(0) | Err(_))
     }
 }
+
+#[test]
+fn big_results_stream_through_completely() {
+    let server = TestServer::new();
+    let mut c = Client::ready(server.addr);
+    let (rows, summary) = c.query("UNWIND range(1, 200000) AS x RETURN 'row-' + toString(x) AS s", map(&[]));
+    assert_eq!(summary.tag, SUCCESS);
+    assert_eq!(rows.len(), 200_000);
+    assert_eq!(rows[199_999], vec![s("row-200000")]);
+    assert_eq!(c.single("RETURN 1 AS one", map(&[])), int(1));
+}
+
+#[test]
+fn reads_past_the_query_timeout_fail() {
+    let config = ServerConfig { query_timeout: Some(Duration::from_millis(1)), ..loopback() };
+    let server = TestServer::start(Database::in_memory(), config);
+    let mut c = Client::ready(server.addr);
+    c.send(&run("UNWIND range(1, 100000) AS x RETURN x", map(&[])));
+    assert_eq!(c.recv().tag, SUCCESS);
+    std::thread::sleep(Duration::from_millis(20));
+    c.send(&pull(-1));
+    let mut reply = c.recv();
+    while reply.tag == RECORD {
+        reply = c.recv();
+    }
+    assert_eq!(reply.meta("code"), Some(&s("Neo.ClientError.Transaction.TransactionTimedOut")));
+}
+
+#[test]
+fn an_idle_transaction_past_its_timeout_is_rolled_back_and_frees_the_writer() {
+    let server = TestServer::new();
+    let mut c = Client::ready(server.addr);
+    c.send(&msg(0x11, vec![map(&[("tx_timeout", int(100))])]));
+    c.send(&run("CREATE (:Expired)", map(&[])));
+    c.send(&pull(-1));
+    for _ in 0..3 {
+        assert_eq!(c.recv().tag, SUCCESS);
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    // Another writer is not blocked by the abandoned transaction.
+    let mut other = Client::ready(server.addr);
+    let (_, created) = other.query("CREATE (:Other)", map(&[]));
+    assert_eq!(created.tag, SUCCESS);
+    c.send(&msg(0x12, vec![]));
+    assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Transaction.TransactionTimedOut")));
+    c.send(&msg(0x0F, vec![]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    assert_eq!(c.single("MATCH (n:Expired) RETURN count(n) AS c", map(&[])), int(0));
+}
+
+#[test]
+fn a_neo4rs_0_8_style_session_on_bolt_4_1() {
+    // PROTOCOLS.md A.10: auth in HELLO, `db` everywhere, PULL/DISCARD with qid -1, RESET on recycle.
+    let server = TestServer::new();
+    let (mut c, v) = Client::connect(server.addr, NEO4RS_08);
+    assert_eq!(v, [0, 0, 1, 4]);
+    c.send(&msg(
+        0x01,
+        vec![map(&[
+            ("user_agent", s("neo4rs")),
+            ("scheme", s("basic")),
+            ("principal", s("neo4j")),
+            ("credentials", s("pw")),
+        ])],
+    ));
+    let hello = c.recv();
+    assert_eq!(hello.tag, SUCCESS);
+    assert_eq!(hello.meta("hints"), None, "hints start at 4.3");
+    let db = || map(&[("db", s("neo4j"))]);
+    let pull_200 = msg(0x3F, vec![map(&[("n", int(200)), ("qid", int(-1))])]);
+    let discard_all = msg(0x2F, vec![map(&[("n", int(-1)), ("qid", int(-1))])]);
+    c.send(&msg(0x10, vec![s("RETURN 1 AS n"), map(&[]), db()]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    c.send(&pull_200);
+    assert_eq!(c.recv().record(), &[int(1)]);
+    assert_eq!(c.recv().tag, SUCCESS);
+    c.send(&msg(0x0F, vec![]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    c.send(&msg(0x11, vec![db()]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    c.send(&msg(0x10, vec![s("CREATE (n:R4 {v: 1}) RETURN n"), map(&[]), db()]));
+    assert_eq!(c.recv().meta("qid"), Some(&int(0)));
+    c.send(&discard_all);
+    assert_eq!(c.recv().tag, SUCCESS);
+    c.send(&msg(0x12, vec![]));
+    assert!(c.recv().meta("bookmark").is_some());
+    c.send(&msg(0x10, vec![s("MATCH (n:R4) RETURN n"), map(&[]), db()]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    c.send(&pull_200);
+    let node = c.recv().record()[0].clone();
+    assert!(matches!(&node, PackValue::Struct(st) if st.tag == 0x4E && st.fields.len() == 3), "{node:?}");
+    assert_eq!(c.recv().tag, SUCCESS);
+    c.send(&msg(0x02, vec![]));
+    c.expect_closed();
+}

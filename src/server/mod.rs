@@ -178,7 +178,8 @@ pub fn run(db: Database, config: ServerConfig) -> io::Result<()> {
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).try_init();
+    let ansi = std::io::IsTerminal::is_terminal(&io::stderr());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).with_ansi(ansi).try_init();
 }
 
 /// Completes on ctrl-c, or on SIGTERM where there are signals.

@@ -62,11 +62,19 @@ pub async fn serve_connection(
     loop {
         let batch = take_requests(&mut dechunker, ctx.max_message_size);
         if batch.is_empty() {
+            let deadline = session.as_ref().and_then(Session::transaction_deadline);
             let read = tokio::select! {
                 r = socket.read(&mut buf) => r,
                 _ = stop.changed() => {
                     info!(conn = id, "closing: server shutting down");
                     break;
+                }
+                _ = sleep_until_some(deadline) => {
+                    debug!(conn = id, "rolling back a transaction past its time limit");
+                    if let Some(s) = session.as_mut() {
+                        s.expire_transaction();
+                    }
+                    continue;
                 }
             };
             match read {
@@ -83,8 +91,10 @@ pub async fn serve_connection(
             continue;
         }
         let Some(mut s) = session.take() else { break };
-        let worked = tokio::task::spawn_blocking(move || {
-            let mut out = Responses::new();
+        // Big results reach the socket while the session still produces them.
+        let (chunks, mut chunks_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+        let work = tokio::task::spawn_blocking(move || {
+            let mut out = Responses::with_sink(Box::new(move |bytes| chunks.blocking_send(bytes).is_ok()));
             let mut flow = Flow::Continue;
             for incoming in batch {
                 flow = match incoming {
@@ -97,14 +107,23 @@ pub async fn serve_connection(
                         s.fatal(Failure::request_invalid(reason), &mut out)
                     }
                 };
-                if flow == Flow::Close {
+                if flow == Flow::Close || out.closed() {
                     break;
                 }
             }
-            (s, out, flow)
-        })
-        .await;
-        let (s, out, flow) = match worked {
+            (s, std::mem::take(&mut out.out), flow)
+        });
+        let mut written = true;
+        while let Some(bytes) = chunks_rx.recv().await {
+            if let Err(e) = socket.write_all(&bytes).await {
+                debug!(conn = id, error = %e, "write failed");
+                written = false;
+                break;
+            }
+        }
+        // Dropping the receiver tells a producer still running that nobody listens.
+        drop(chunks_rx);
+        let (s, rest, flow) = match work.await {
             Ok(done) => done,
             Err(e) => {
                 warn!(conn = id, error = %e, "closing: the session failed");
@@ -112,7 +131,10 @@ pub async fn serve_connection(
             }
         };
         session = Some(s);
-        if let Err(e) = socket.write_all(&out.out).await {
+        if !written {
+            break;
+        }
+        if let Err(e) = socket.write_all(&rest).await {
             debug!(conn = id, error = %e, "write failed");
             break;
         }
@@ -122,6 +144,14 @@ pub async fn serve_connection(
         }
     }
     let _ = socket.shutdown().await;
+}
+
+/// Sleeps until `deadline`, or for ever without one.
+async fn sleep_until_some(deadline: Option<std::time::Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Every complete request received so far; a malformed one ends the batch.

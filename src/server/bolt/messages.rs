@@ -229,10 +229,19 @@ pub fn string(s: impl Into<String>) -> PackValue {
     PackValue::String(s.into())
 }
 
+/// Where large outputs go before the batch ends; `false` once the peer is gone.
+pub type Sink = Box<dyn FnMut(Vec<u8>) -> bool + Send>;
+
+/// Above this many buffered bytes, records are handed to the sink so a big
+/// PULL streams with backpressure instead of piling up in memory.
+const FLUSH_AT: usize = 256 * 1024;
+
 /// Appends chunked response messages to an output buffer.
 pub struct Responses {
     pub out: Vec<u8>,
     scratch: Vec<u8>,
+    sink: Option<Sink>,
+    closed: bool,
 }
 
 impl Default for Responses {
@@ -243,7 +252,28 @@ impl Default for Responses {
 
 impl Responses {
     pub fn new() -> Self {
-        Responses { out: Vec::new(), scratch: Vec::new() }
+        Responses { out: Vec::new(), scratch: Vec::new(), sink: None, closed: false }
+    }
+
+    /// Responses that hand full buffers to `sink` as they grow.
+    pub fn with_sink(sink: Sink) -> Self {
+        Responses { sink: Some(sink), ..Responses::new() }
+    }
+
+    /// Whether the peer stopped taking output (the producer should stop).
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    fn maybe_flush(&mut self) {
+        if self.out.len() < FLUSH_AT || self.closed {
+            return;
+        }
+        if let Some(sink) = &mut self.sink {
+            if !sink(std::mem::take(&mut self.out)) {
+                self.closed = true;
+            }
+        }
     }
 
     fn summary(&mut self, signature: u8, metadata: &Extra) {
@@ -286,6 +316,7 @@ impl Responses {
             structures::write_value(&mut self.scratch, v, dialect)?;
         }
         write_chunked(&mut self.out, &self.scratch);
+        self.maybe_flush();
         Ok(())
     }
 }
@@ -385,6 +416,28 @@ mod tests {
         ] {
             assert!(Request::parse(bad.clone()).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn large_outputs_go_to_the_sink_in_order() {
+        use std::sync::{Arc, Mutex};
+        let taken = Arc::new(Mutex::new(Vec::new()));
+        let into = taken.clone();
+        let mut r = Responses::with_sink(Box::new(move |bytes| {
+            into.lock().expect("lock").extend_from_slice(&bytes);
+            true
+        }));
+        let row = [Value::String("x".repeat(1000))];
+        let dialect = Dialect::new(BoltVersion::new(5, 0));
+        let mut expected = Responses::new();
+        for _ in 0..600 {
+            r.record(&row, dialect).expect("encodes");
+            expected.record(&row, dialect).expect("encodes");
+        }
+        let flushed = taken.lock().expect("lock").clone();
+        assert!(!flushed.is_empty() && r.out.len() < FLUSH_AT);
+        assert_eq!([flushed, r.out.clone()].concat(), expected.out);
+        assert!(!r.closed());
     }
 
     #[test]

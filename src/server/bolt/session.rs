@@ -111,6 +111,9 @@ pub struct Session {
     /// The address the client dialled (HELLO `routing.address`), echoed by ROUTE.
     routing_address: Option<String>,
     user: Option<String>,
+    /// A transaction was rolled back for running past its limit while the
+    /// client was idle; its next request in it hears about that.
+    expired: Option<Duration>,
 }
 
 impl Session {
@@ -125,6 +128,22 @@ impl Session {
             tx: None,
             routing_address: None,
             user: None,
+            expired: None,
+        }
+    }
+
+    /// When the open transaction runs out of time, if it has a limit.
+    pub fn transaction_deadline(&self) -> Option<Instant> {
+        self.tx.as_ref().and_then(|tx| tx.deadline).map(|(at, _)| at)
+    }
+
+    /// Roll back a transaction past its deadline, so that an idle client
+    /// does not hold the writer lock for ever.
+    pub fn expire_transaction(&mut self) {
+        let Some((at, limit)) = self.tx.as_ref().and_then(|tx| tx.deadline) else { return };
+        if Instant::now() >= at {
+            self.abort_work();
+            self.expired = Some(limit);
         }
     }
 
@@ -145,6 +164,7 @@ impl Session {
             }
             (_, Request::Reset) => {
                 self.abort_work();
+                self.expired = None;
                 if self.phase == Phase::Failed {
                     self.phase = Phase::Ready;
                 }
@@ -185,6 +205,19 @@ impl Session {
     }
 
     fn ready(&mut self, request: Request, out: &mut Responses) -> Result<(), Fail> {
+        if let Some(limit) = self.expired.take() {
+            let in_tx = matches!(
+                request,
+                Request::Run { .. }
+                    | Request::Pull { .. }
+                    | Request::Discard { .. }
+                    | Request::Commit
+                    | Request::Rollback
+            );
+            if in_tx {
+                return Err(Failure::timed_out(limit).into());
+            }
+        }
         match request {
             Request::Run { query, parameters, extra } => self.run(&query, parameters, &extra, out),
             Request::Pull { n, qid } => self.pull(n, qid, false, out),
@@ -359,6 +392,10 @@ impl Session {
             }
             if !discard {
                 out.record(&row, dialect).map_err(|e| Failure::internal(format!("cannot encode a record: {e}")))?;
+                if out.closed() {
+                    // The client is gone; the connection closes after this batch.
+                    return Ok(());
+                }
             }
         }
         if stream.has_more() {
