@@ -535,3 +535,179 @@ fn summary(stream: &Stream, db: &str) -> Extra {
     }
     metadata
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::bolt::auth::AcceptAll;
+    use crate::server::bolt::chunking::Dechunker;
+    use crate::server::bolt::packstream::{decode, Structure};
+
+    fn session(version: BoltVersion) -> Session {
+        let config = SessionConfig {
+            database_name: "neo4j".into(),
+            server_agent: "Neo4j/5.26.0".into(),
+            advertised_address: "localhost:7687".into(),
+            route_ttl_seconds: 300,
+            query_timeout: None,
+            authenticator: Arc::new(AcceptAll),
+        };
+        Session::new(Database::in_memory(), Arc::new(config), version, "bolt-1".into())
+    }
+
+    /// Send requests; the responses' signatures and metadata, and whether the connection goes on.
+    fn exchange(s: &mut Session, requests: Vec<Request>) -> (Vec<(u8, Option<PackValue>)>, Flow) {
+        let mut out = Responses::new();
+        let mut flow = Flow::Continue;
+        for r in requests {
+            flow = s.handle(r, &mut out);
+            if flow == Flow::Close {
+                break;
+            }
+        }
+        let mut d = Dechunker::new(usize::MAX);
+        d.feed(&out.out);
+        let mut replies = Vec::new();
+        while let Some(m) = d.next_message().expect("no limit") {
+            let Ok(PackValue::Struct(Structure { tag, fields })) = decode(&m) else { panic!("bad response") };
+            replies.push((tag, fields.into_iter().next()));
+        }
+        (replies, flow)
+    }
+
+    fn tags(replies: &[(u8, Option<PackValue>)]) -> Vec<u8> {
+        replies.iter().map(|(t, _)| *t).collect()
+    }
+
+    fn code(reply: &(u8, Option<PackValue>)) -> Option<String> {
+        match &reply.1 {
+            Some(PackValue::Map(m)) => map_get(m, "code").and_then(PackValue::as_str).map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    fn run(query: &str) -> Request {
+        Request::Run { query: query.into(), parameters: vec![], extra: vec![] }
+    }
+
+    const S: u8 = 0x70;
+    const R: u8 = 0x71;
+    const I: u8 = 0x7E;
+    const F: u8 = 0x7F;
+
+    fn ready(version: BoltVersion) -> Session {
+        let mut s = session(version);
+        let mut reqs = vec![Request::Hello { extra: vec![] }];
+        if version.logon() {
+            reqs.push(Request::Logon { auth: meta([("scheme", string("none"))]) });
+        }
+        let (replies, _) = exchange(&mut s, reqs);
+        assert!(replies.iter().all(|r| r.0 == S));
+        s
+    }
+
+    #[test]
+    fn logoff_returns_to_authentication_and_logon_to_ready() {
+        let mut s = ready(BoltVersion::new(5, 4));
+        let (replies, flow) = exchange(
+            &mut s,
+            vec![
+                Request::Logoff,
+                Request::Logon { auth: meta([("scheme", string("basic")), ("principal", string("bob"))]) },
+                run("RETURN 1"),
+            ],
+        );
+        assert_eq!((tags(&replies), flow), (vec![S, S, S], Flow::Continue));
+        assert_eq!(s.user(), Some("bob"));
+        let (replies, flow) = exchange(&mut s, vec![Request::Logoff, run("RETURN 1")]);
+        assert_eq!((tags(&replies), flow), (vec![S, F], Flow::Close), "RUN while unauthenticated");
+    }
+
+    #[test]
+    fn requests_out_of_place() {
+        // PULL with nothing open, COMMIT without a transaction: FAILURE, then IGNORED until RESET.
+        let mut s = ready(BoltVersion::new(5, 0));
+        let (replies, flow) = exchange(&mut s, vec![Request::Pull { n: -1, qid: -1 }, Request::Commit, Request::Reset]);
+        assert_eq!((tags(&replies), flow), (vec![F, I, S], Flow::Continue));
+        assert_eq!(code(&replies[0]).as_deref(), Some("Neo.ClientError.Request.Invalid"));
+        // BEGIN inside a transaction; PULL of an unknown qid.
+        let (replies, _) =
+            exchange(&mut s, vec![Request::Begin { extra: vec![] }, Request::Begin { extra: vec![] }, Request::Reset]);
+        assert_eq!(tags(&replies), vec![S, F, S]);
+        let (replies, _) =
+            exchange(&mut s, vec![Request::Begin { extra: vec![] }, run("RETURN 1"), Request::Pull { n: -1, qid: 5 }]);
+        assert_eq!(tags(&replies), vec![S, S, F]);
+        // A second HELLO is a protocol violation: the connection closes.
+        let mut s = ready(BoltVersion::new(5, 0));
+        let (replies, flow) = exchange(&mut s, vec![Request::Hello { extra: vec![] }]);
+        assert_eq!((tags(&replies), flow), (vec![F], Flow::Close));
+        // LOGOFF does not exist before 5.1.
+        let mut s = ready(BoltVersion::new(4, 4));
+        let (_, flow) = exchange(&mut s, vec![Request::Logoff]);
+        assert_eq!(flow, Flow::Close);
+    }
+
+    #[test]
+    fn goodbye_closes_and_rolls_back() {
+        let db = Database::in_memory();
+        let mut s = ready(BoltVersion::new(5, 0));
+        s.db = db.clone();
+        let (replies, flow) =
+            exchange(&mut s, vec![Request::Begin { extra: vec![] }, run("CREATE (:Gone)"), Request::Goodbye]);
+        assert_eq!((tags(&replies), flow), (vec![S, S], Flow::Close));
+        let count =
+            db.execute("MATCH (n:Gone) RETURN count(n) AS c", &Default::default()).and_then(|r| r.collect_rows());
+        assert_eq!(count, Ok(vec![vec![Value::Integer(0)]]));
+    }
+
+    #[test]
+    fn qids_address_results_of_one_transaction() {
+        let mut s = ready(BoltVersion::new(5, 0));
+        let (replies, _) = exchange(
+            &mut s,
+            vec![
+                Request::Begin { extra: vec![] },
+                run("UNWIND [1, 2] AS x RETURN x"),
+                run("RETURN 'b' AS y"),
+                Request::Pull { n: 1, qid: 0 },
+                Request::Pull { n: -1, qid: -1 },
+                Request::Pull { n: -1, qid: 0 },
+                Request::Commit,
+            ],
+        );
+        assert_eq!(tags(&replies), vec![S, S, S, R, S, R, S, R, S, S]);
+        let has_more = |r: &(u8, Option<PackValue>)| match &r.1 {
+            Some(PackValue::Map(m)) => map_get(m, "has_more").cloned(),
+            _ => None,
+        };
+        assert_eq!(has_more(&replies[4]), Some(PackValue::Boolean(true)));
+        assert_eq!(has_more(&replies[6]), None);
+    }
+
+    #[test]
+    fn telemetry_and_route_in_ready() {
+        let mut s = ready(BoltVersion::new(5, 4));
+        let (replies, _) = exchange(
+            &mut s,
+            vec![Request::Telemetry { api: 2 }, Request::Route { routing: vec![], bookmarks: vec![], db: None }],
+        );
+        assert_eq!(tags(&replies), vec![S, S]);
+        let Some(PackValue::Map(m)) = &replies[1].1 else { panic!() };
+        let Some(PackValue::Map(rt)) = map_get(m, "rt") else { panic!() };
+        let Some(PackValue::List(servers)) = map_get(rt, "servers") else { panic!() };
+        assert!(servers.iter().all(|s| matches!(s, PackValue::Map(e)
+            if map_get(e, "addresses") == Some(&PackValue::List(vec![string("localhost:7687")])))));
+    }
+
+    #[test]
+    fn the_utc_patch_only_applies_to_4_3_and_4_4() {
+        let patch = || Request::Hello { extra: meta([("patch_bolt", PackValue::List(vec![string("utc")]))]) };
+        for (version, patched) in [(BoltVersion::new(4, 4), true), (BoltVersion::new(4, 1), false)] {
+            let mut s = session(version);
+            let (replies, _) = exchange(&mut s, vec![patch()]);
+            let Some(PackValue::Map(m)) = &replies[0].1 else { panic!() };
+            assert_eq!(map_get(m, "patch_bolt").is_some(), patched, "{version}");
+            assert_eq!(s.dialect.utc_datetime(), patched);
+        }
+    }
+}
