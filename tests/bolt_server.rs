@@ -154,11 +154,16 @@ impl Client {
     }
 
     fn send(&mut self, m: &PackValue) {
+        assert!(self.try_send(m), "send");
+    }
+
+    /// Send unless the server has closed the connection.
+    fn try_send(&mut self, m: &PackValue) -> bool {
         let mut body = Vec::new();
         write_value(&mut body, m).expect("encode");
         let mut wire = Vec::new();
         write_chunked(&mut wire, &body);
-        self.socket.write_all(&wire).expect("send");
+        self.socket.write_all(&wire).is_ok()
     }
 
     fn send_raw(&mut self, bytes: &[u8]) {
@@ -658,4 +663,71 @@ fn a_neo4rs_0_8_style_session_on_bolt_4_1() {
     assert_eq!(c.recv().tag, SUCCESS);
     c.send(&msg(0x02, vec![]));
     c.expect_closed();
+}
+
+/// A deterministic byte generator for the fuzz-style test below.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// A random PackStream value, biased towards what messages contain.
+    fn value(&mut self, depth: u32) -> PackValue {
+        match self.below(if depth > 2 { 5 } else { 8 }) {
+            0 => PackValue::Null,
+            1 => int(self.next() as i64 - (1 << 30)),
+            2 => s(["", "n", "qid", "db", "RETURN 1", "bookmarks", "mode", "neo4j"][self.below(8) as usize]),
+            3 => PackValue::Float(self.next() as f64 / 7.0),
+            4 => PackValue::Boolean(self.below(2) == 0),
+            5 => PackValue::List((0..self.below(4)).map(|_| self.value(depth + 1)).collect()),
+            6 => PackValue::Map(
+                (0..self.below(4))
+                    .map(|_| {
+                        (
+                            ["n", "qid", "db", "x", "tx_timeout"][self.below(5) as usize].to_string(),
+                            self.value(depth + 1),
+                        )
+                    })
+                    .collect(),
+            ),
+            _ => {
+                let tag = [0x01, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x2F, 0x3F, 0x44, 0x49, 0x54, 0x66, 0x6A, 0x6B, 0x45]
+                    [self.below(15) as usize];
+                msg(tag, (0..self.below(4)).map(|_| self.value(depth + 1)).collect())
+            }
+        }
+    }
+}
+
+#[test]
+fn random_messages_and_bytes_never_take_the_server_down() {
+    let server = TestServer::new();
+    let mut rng = Lcg(7);
+    for round in 0..150 {
+        let mut c = Client::ready(server.addr);
+        if round % 2 == 0 {
+            let garbage: Vec<u8> = (0..rng.below(64)).map(|_| rng.next() as u8).collect();
+            let _ = c.socket.write_all(&garbage).and_then(|_| c.socket.write_all(&[0, 0]));
+        } else {
+            for _ in 0..8 {
+                let tag = [0x0F, 0x10, 0x11, 0x12, 0x13, 0x2F, 0x3F, 0x54, 0x66, 0x6B][rng.below(10) as usize];
+                let fields = (0..rng.below(4)).map(|_| rng.value(0)).collect();
+                if !c.try_send(&msg(tag, fields)) {
+                    break;
+                }
+            }
+        }
+        // Whatever the server answered, it ends with a closed or still-working connection.
+        let _ = c.socket.shutdown(std::net::Shutdown::Write);
+        while c.try_recv().is_some() {}
+    }
+    let mut good = Client::ready(server.addr);
+    assert_eq!(good.single("RETURN 'still up' AS s", map(&[])), s("still up"));
 }
