@@ -256,6 +256,44 @@ impl Database {
         Ok(QueryResult::new(prepared.columns, Box::new(stream)))
     }
 
+    /// Run one Gremlin traversal in its own transaction (committed when it
+    /// succeeds). The result has one column, `result`: vertices are
+    /// `Value::Node`, edges `Value::Relationship`, paths and collections lists,
+    /// maps `Value::Map` (non-string keys as text, e.g. `v[1]`, `T.id`).
+    pub fn execute_gremlin(&self, traversal: &str, params: &Params) -> Result<QueryResult> {
+        let prepared = self.prepare_gremlin(traversal, &self.graph.snapshot(), params)?;
+        if prepared.plan.writes() {
+            let ctx = prepared.write_context(self.graph.begin_write()?, params);
+            let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
+            let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
+            txn.commit()?;
+            return Ok(finish(prepared, rows, stats, profile));
+        }
+        let ctx = prepared.read_context(self.graph.snapshot(), params);
+        let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
+        Ok(finish(prepared, rows, stats, profile))
+    }
+
+    /// The optimized plan of a Gremlin traversal as EXPLAIN prints it.
+    pub fn explain_gremlin(&self, traversal: &str, params: &Params) -> Result<String> {
+        let prepared = self.prepare_gremlin(traversal, &self.graph.snapshot(), params)?;
+        Ok(explain(&prepared.plan, None))
+    }
+
+    fn prepare_gremlin(&self, text: &str, snapshot: &Snapshot, params: &Params) -> Result<Prepared> {
+        let traversal = crate::gremlin::parse(text)?;
+        let lowered = crate::gremlin::lower::lower(&traversal, params)?;
+        let stats = planner_statistics(snapshot);
+        let plan = self.optimizer.optimize(lowered.plan, &OptimizerContext { statistics: &stats });
+        Ok(Prepared {
+            plan,
+            columns: lowered.columns,
+            mode: None,
+            parameters: Vec::new(),
+            procedures: self.procedures(),
+        })
+    }
+
     /// Start an explicit transaction. It reads a snapshot until its first
     /// write, then holds the single writer lock until commit or rollback.
     pub fn begin(&self) -> Transaction {

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod context;
 pub mod eval;
+pub mod gremlin;
 pub mod ops;
 pub mod scalar;
 

@@ -98,6 +98,9 @@ fn details(plan: &LogicalPlan) -> String {
             format!("({from}){l}[{rel}{}*{min}..{max}]{r}({to})", types_text(types))
         }
         Filter { predicate, .. } => predicate.to_string(),
+        GremlinTraversal { start, traversal, output, .. } => {
+            format!("{} -> {output} {}", start.as_deref().unwrap_or("g"), traversal.summary())
+        }
         Project { items, .. } => items.iter().map(|(n, e)| format!("{e} AS {n}")).collect::<Vec<_>>().join(", "),
         Aggregate { keys, aggregates, .. } => {
             let keys: Vec<String> = keys.iter().map(|(n, e)| format!("{e} AS {n}")).collect();

@@ -3,6 +3,7 @@
 
 pub mod explain;
 pub mod expr;
+pub mod gremlin;
 pub mod plan;
 pub mod rules;
 pub mod scope;

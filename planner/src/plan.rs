@@ -219,6 +219,15 @@ pub enum LogicalPlan {
         variables: Vec<String>,
         rows: Vec<Vec<Value>>,
     },
+    /// A Gremlin traversal run per input row with bulked traversers (see
+    /// `gremlin`): it starts from the object in column `start` (or, without
+    /// one, from its spawn step) and binds each result to `output`.
+    GremlinTraversal {
+        input: Box<LogicalPlan>,
+        start: Option<String>,
+        traversal: crate::gremlin::GTraversal,
+        output: String,
+    },
     /// Final projection: the columns the caller sees, in order.
     Produce {
         input: Box<LogicalPlan>,
@@ -256,6 +265,7 @@ impl LogicalPlan {
             | Delete { input, .. }
             | Foreach { input, .. }
             | ProcedureCall { input, .. }
+            | GremlinTraversal { input, .. }
             | Produce { input, .. } => Some(input),
         }
     }
@@ -284,6 +294,7 @@ impl LogicalPlan {
             | Delete { input, .. }
             | Foreach { input, .. }
             | ProcedureCall { input, .. }
+            | GremlinTraversal { input, .. }
             | Produce { input, .. } => Some(input),
         }
     }
@@ -317,6 +328,7 @@ impl LogicalPlan {
                 keys.iter().map(|(n, _)| n.clone()).chain(aggregates.iter().map(|(n, _)| n.clone())).collect()
             }
             Unwind { input, variable, .. } => extend(input, &[variable]),
+            GremlinTraversal { input, output, .. } => extend(input, &[output]),
             ProcedureCall { input, yields, .. } => extend(input, &yields.iter().map(|(_, v)| v).collect::<Vec<_>>()),
             Optional { input, inner } => {
                 let new = inner.schema();
@@ -363,6 +375,7 @@ impl LogicalPlan {
         use LogicalPlan::*;
         match self {
             Create { .. } | Merge { .. } | Set { .. } | Delete { .. } | Foreach { .. } => true,
+            GremlinTraversal { input, traversal, .. } => traversal.writes() || input.writes(),
             Union { left, right, .. } => left.writes() || right.writes(),
             Optional { input, inner } | SemiApply { input, inner, .. } => input.writes() || inner.writes(),
             other => other.input().is_some_and(|i| i.writes()),
@@ -402,6 +415,7 @@ impl LogicalPlan {
             Foreach { .. } => "Foreach",
             ProcedureCall { .. } => "ProcedureCall",
             Values { .. } => "Values",
+            GremlinTraversal { .. } => "GremlinTraversal",
             Produce { .. } => "ProduceResults",
         }
     }

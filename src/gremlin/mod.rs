@@ -5,6 +5,7 @@
 pub mod ast;
 mod lexer;
 mod literal;
+pub mod lower;
 mod names;
 mod parser;
 #[cfg(test)]

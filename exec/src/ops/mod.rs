@@ -9,6 +9,7 @@ mod distinct;
 mod expand;
 mod filter;
 mod foreach;
+mod gremlin_traversal;
 mod merge;
 mod node_scan;
 mod optional;
@@ -162,6 +163,9 @@ fn build_node(
         ProcedureCall { input: i, procedure, args, outputs, yields } => {
             Box::new(procedure_call::ProcedureCallOp::new(input(i)?, procedure.clone(), args.clone(), outputs, yields)?)
         }
+        GremlinTraversal { input: i, start, traversal, output } => Box::new(
+            gremlin_traversal::GremlinTraversalOp::new(input(i)?, start.clone(), traversal.clone(), output.clone()),
+        ),
         Produce { input: i, columns } => Box::new(produce::ProduceOp::new(input(i)?, columns.clone())),
     };
     *slot = input_slot.max(input_slot_start);

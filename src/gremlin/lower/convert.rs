@@ -1,0 +1,258 @@
+//! AST → the planner's Gremlin program: parameters and literals become values,
+//! modulators (`by`, `times`, `option`, …) and `as()` labels attach to their step.
+
+use plexus_planner::gremlin::{CompareOp, GArg, GPredicate, GStep, GTraversal, TextOp};
+use plexus_storage::{Error, ErrorClass, Phase, Result, Value};
+
+use crate::db::Params;
+use crate::gremlin::ast::{Argument, GValue, Instruction, Predicate, Traversal, TraversalRoot};
+
+/// Step names that modulate the step before them rather than standing alone.
+const MODULATORS: &[&str] = &["by", "times", "until", "emit", "option", "with", "from", "to", "read", "write"];
+
+pub fn traversal(t: &Traversal, params: &Params) -> Result<GTraversal> {
+    let mut out = GTraversal::default();
+    let mut instructions: Vec<&Instruction> = Vec::new();
+    if let TraversalRoot::Source { source, spawn } = &t.root {
+        out.rooted = true;
+        for s in source {
+            out.source.push(step(s, params)?);
+        }
+        instructions.push(spawn);
+    }
+    instructions.extend(t.steps.iter());
+    // until/emit/times written before repeat() wait for it.
+    let mut pending: Vec<(String, Vec<GArg>)> = Vec::new();
+    for ins in instructions {
+        let name = ins.name.as_str();
+        if name == "as" {
+            let labels = string_args(ins, params)?;
+            match out.steps.last_mut() {
+                Some(prev) => prev.labels.extend(labels),
+                None => {
+                    let mut s = GStep::new("as", Vec::new(), ins.pos);
+                    s.labels = labels;
+                    out.steps.push(s);
+                }
+            }
+            continue;
+        }
+        if MODULATORS.contains(&name) {
+            let args = args(&ins.args, params)?;
+            let attach_to_repeat =
+                matches!(name, "until" | "emit" | "times") && out.steps.last().is_none_or(|s| s.name != "repeat");
+            if attach_to_repeat {
+                pending.push((format!("{name}_before"), args));
+                continue;
+            }
+            match out.steps.last_mut() {
+                Some(prev) => prev.modulators.push((name.to_string(), args)),
+                None => return Err(syntax(ins, format!("{name}() must follow a step"))),
+            }
+            continue;
+        }
+        // property(T.id, x) right after addV gives the new vertex its id.
+        if name == "property" {
+            if let (Some(prev), [Argument::Enum(e), value]) = (out.steps.last_mut(), ins.args.as_slice()) {
+                if prev.name == "addV" && e.kind == "T" && e.value == "id" {
+                    let v = arg(value, params)?;
+                    prev.modulators.push(("id".to_string(), vec![v]));
+                    continue;
+                }
+            }
+        }
+        let mut s = step(ins, params)?;
+        if name == "repeat" {
+            s.modulators.append(&mut pending);
+        } else if !pending.is_empty() {
+            // A stray until()/emit() before a step other than repeat(): keep it on that step, unused.
+            s.modulators.append(&mut pending);
+        }
+        out.steps.push(s);
+    }
+    Ok(out)
+}
+
+fn syntax(ins: &Instruction, message: String) -> Error {
+    Error::syntax("UnexpectedSyntax", message, ins.pos)
+}
+
+fn step(ins: &Instruction, params: &Params) -> Result<GStep> {
+    Ok(GStep::new(&ins.name, args(&ins.args, params)?, ins.pos))
+}
+
+fn string_args(ins: &Instruction, params: &Params) -> Result<Vec<String>> {
+    args(&ins.args, params)?
+        .into_iter()
+        .map(|a| match a {
+            GArg::Value(Value::String(s)) => Ok(s),
+            _ => Err(syntax(ins, format!("{}() takes strings", ins.name))),
+        })
+        .collect()
+}
+
+fn args(args: &[Argument], params: &Params) -> Result<Vec<GArg>> {
+    args.iter().map(|a| arg(a, params)).collect()
+}
+
+pub fn arg(a: &Argument, params: &Params) -> Result<GArg> {
+    Ok(match a {
+        Argument::Literal(GValue::Map(pairs)) => GArg::Map(
+            pairs.iter().map(|(k, v)| Ok((gvalue_arg(k, params)?, gvalue_arg(v, params)?))).collect::<Result<_>>()?,
+        ),
+        Argument::Literal(v) => gvalue_arg(v, params)?,
+        Argument::Traversal(t) => GArg::Traversal(traversal(t, params)?),
+        Argument::Predicate(p) => GArg::Predicate(predicate(p, params)?),
+        Argument::Enum(e) => token(&e.kind, &e.value),
+        Argument::Variable(name) => match params.get(name) {
+            Some(v) => GArg::Value(v.clone()),
+            None => {
+                return Err(Error::new(
+                    ErrorClass::ParameterMissing,
+                    "MissingParameter",
+                    Phase::Compile,
+                    format!("Expected parameter `{name}`"),
+                ))
+            }
+        },
+        Argument::Strategy(s) => GArg::Strategy(
+            s.name.clone(),
+            s.config.iter().map(|(k, v)| Ok((k.clone(), arg(v, params)?))).collect::<Result<_>>()?,
+        ),
+    })
+}
+
+fn token(kind: &str, value: &str) -> GArg {
+    let value = match (kind, value) {
+        ("Order", "incr") => "asc",
+        ("Order", "decr") => "desc",
+        _ => value,
+    };
+    GArg::Token(kind.to_string(), value.to_string())
+}
+
+fn gvalue_arg(v: &GValue, params: &Params) -> Result<GArg> {
+    Ok(match v {
+        GValue::Enum(e) => token(&e.kind, &e.value),
+        GValue::Cardinality(c, inner) => GArg::Cardinality(c.value.clone(), Box::new(gvalue_arg(inner, params)?)),
+        GValue::Map(pairs) if pairs.iter().any(|(k, _)| matches!(k, GValue::Enum(_))) => GArg::Map(
+            pairs.iter().map(|(k, v)| Ok((gvalue_arg(k, params)?, gvalue_arg(v, params)?))).collect::<Result<_>>()?,
+        ),
+        other => GArg::Value(value(other)?),
+    })
+}
+
+/// A literal as a value; numbers lose their Java width (ints and longs are one integer type).
+pub fn value(v: &GValue) -> Result<Value> {
+    Ok(match v {
+        GValue::Null => Value::Null,
+        GValue::Boolean(b) => Value::Boolean(*b),
+        GValue::Byte(i) => Value::Integer(*i as i64),
+        GValue::Short(i) => Value::Integer(*i as i64),
+        GValue::Int(i) => Value::Integer(*i as i64),
+        GValue::Long(i) => Value::Integer(*i),
+        GValue::BigInteger(s) => match s.parse::<i64>() {
+            Ok(i) => Value::Integer(i),
+            Err(_) => Value::Float(s.parse().unwrap_or(f64::NAN)),
+        },
+        // Through text, so 1.1f is 1.1 and not 1.100000023841858.
+        GValue::Float(f) => Value::Float(f.to_string().parse().unwrap_or(*f as f64)),
+        GValue::Double(d) => Value::Float(*d),
+        GValue::BigDecimal(s) => Value::Float(s.parse().unwrap_or(f64::NAN)),
+        GValue::String(s) => Value::String(s.clone()),
+        GValue::List(items) | GValue::Set(items) => Value::List(items.iter().map(value).collect::<Result<_>>()?),
+        GValue::Map(pairs) => Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| {
+                    let key = match value(k)? {
+                        Value::String(s) => s,
+                        other => other.to_display_string(),
+                    };
+                    Ok((key, value(v)?))
+                })
+                .collect::<Result<_>>()?,
+        ),
+        GValue::DateTime(text) => plexus_exec::scalar::temporal::construct::datetime(&[Value::String(text.clone())])
+            .map_err(|e| Error::argument("InvalidDateTime", format!("datetime(\"{text}\"): {}", e.message)))?,
+        GValue::Uuid(Some(s)) => Value::String(s.clone()),
+        GValue::Uuid(None) => Value::String(format!(
+            "{:032x}",
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+        )),
+        GValue::Enum(e) => Value::String(format!("{}.{}", e.kind, e.value)),
+        GValue::Cardinality(_, inner) => value(inner)?,
+    })
+}
+
+fn predicate(p: &Predicate, params: &Params) -> Result<GPredicate> {
+    let (name, args) = match p {
+        Predicate::And(a, b) => {
+            return Ok(GPredicate::And(Box::new(predicate(a, params)?), Box::new(predicate(b, params)?)))
+        }
+        Predicate::Or(a, b) => {
+            return Ok(GPredicate::Or(Box::new(predicate(a, params)?), Box::new(predicate(b, params)?)))
+        }
+        Predicate::Call { name, args, .. } => (name.as_str(), args),
+    };
+    let bad = |m: String| Error::argument("InvalidArgument", m);
+    let values: Vec<Value> = args
+        .iter()
+        .filter(|a| !matches!(a, Argument::Predicate(_)))
+        .map(|a| match arg(a, params)? {
+            GArg::Value(v) => Ok(v),
+            GArg::Token(k, v) => Ok(Value::String(format!("{k}.{v}"))),
+            _ => Err(bad(format!("{name}() takes values"))),
+        })
+        .collect::<Result<_>>()?;
+    let one = || values.first().cloned().unwrap_or(Value::Null);
+    let two = || (values.first().cloned().unwrap_or(Value::Null), values.get(1).cloned().unwrap_or(Value::Null));
+    let flat = || -> Vec<Value> {
+        if values.len() == 1 {
+            if let Value::List(items) = &values[0] {
+                return items.clone();
+            }
+        }
+        values.clone()
+    };
+    let text = |op: TextOp, negated: bool| GPredicate::Text { op, text: one(), negated };
+    Ok(match name {
+        "eq" => GPredicate::Compare(CompareOp::Eq, one()),
+        "neq" => GPredicate::Compare(CompareOp::Neq, one()),
+        "lt" => GPredicate::Compare(CompareOp::Lt, one()),
+        "lte" => GPredicate::Compare(CompareOp::Lte, one()),
+        "gt" => GPredicate::Compare(CompareOp::Gt, one()),
+        "gte" => GPredicate::Compare(CompareOp::Gte, one()),
+        "within" => GPredicate::Within(flat()),
+        "without" => GPredicate::Without(flat()),
+        "inside" => {
+            let (a, b) = two();
+            GPredicate::Inside(a, b)
+        }
+        "outside" => {
+            let (a, b) = two();
+            GPredicate::Outside(a, b)
+        }
+        "between" => {
+            let (a, b) = two();
+            GPredicate::Between(a, b)
+        }
+        "containing" => text(TextOp::Containing, false),
+        "notContaining" => text(TextOp::Containing, true),
+        "startingWith" => text(TextOp::StartingWith, false),
+        "notStartingWith" => text(TextOp::StartingWith, true),
+        "endingWith" => text(TextOp::EndingWith, false),
+        "notEndingWith" => text(TextOp::EndingWith, true),
+        "regex" => text(TextOp::Regex, false),
+        "notRegex" => text(TextOp::Regex, true),
+        "typeOf" => match one() {
+            Value::String(s) => GPredicate::TypeOf(s.rsplit('.').next().unwrap_or("").to_string()),
+            _ => return Err(bad("typeOf() takes a GType".into())),
+        },
+        "not" => match args.first() {
+            Some(Argument::Predicate(inner)) => GPredicate::Not(Box::new(predicate(inner, params)?)),
+            _ => return Err(bad("not() takes a predicate".into())),
+        },
+        other => return Err(bad(format!("unknown predicate {other}()"))),
+    })
+}
