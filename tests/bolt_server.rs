@@ -64,7 +64,7 @@ impl Drop for TestServer {
 }
 
 fn loopback() -> ServerConfig {
-    ServerConfig { bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)), ..ServerConfig::default() }
+    ServerConfig { bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)), http_addr: None, ..ServerConfig::default() }
 }
 
 // --- a raw Bolt client ----------------------------------------------------------

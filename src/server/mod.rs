@@ -1,7 +1,9 @@
 //! Server mode: Plexus over the network. One tokio runtime; Bolt for the
-//! Neo4j drivers (HTTP and the Gremlin Server protocol come later).
+//! Neo4j drivers and HTTP in Neptune's forms (the Gremlin Server protocol
+//! comes later).
 
 pub mod bolt;
+pub mod http;
 
 use std::future::Future;
 use std::io;
@@ -25,8 +27,8 @@ use bolt::session::SessionConfig;
 pub struct ServerConfig {
     /// Where Bolt listens (Neo4j's default port is 7687).
     pub bolt_addr: SocketAddr,
-    /// Where HTTP will listen (Neptune's port 8182); not served yet.
-    pub http_addr: SocketAddr,
+    /// Where HTTP listens (Neptune's port 8182: `/openCypher`, `/status`); `None` turns it off.
+    pub http_addr: Option<SocketAddr>,
     /// `host:port` that ROUTE advertises when a client did not say how it
     /// reached the server; defaults to the bound Bolt address.
     pub advertised_address: Option<String>,
@@ -36,7 +38,7 @@ pub struct ServerConfig {
     pub query_timeout: Option<Duration>,
     /// Connections beyond this are closed as soon as they are accepted.
     pub max_connections: usize,
-    /// The largest request message accepted (a client sending more is disconnected).
+    /// The largest Bolt message or HTTP body accepted (a Bolt client sending more is disconnected).
     pub max_message_size: usize,
     /// A client that has not completed the handshake by then is disconnected.
     pub handshake_timeout: Duration,
@@ -49,7 +51,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             bolt_addr: SocketAddr::from(([127, 0, 0, 1], 7687)),
-            http_addr: SocketAddr::from(([127, 0, 0, 1], 8182)),
+            http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 8182))),
             advertised_address: None,
             database_name: "neo4j".into(),
             query_timeout: None,
@@ -81,6 +83,7 @@ pub struct Server {
     db: Database,
     config: ServerConfig,
     bolt: TcpListener,
+    http: Option<TcpListener>,
 }
 
 impl Server {
@@ -88,7 +91,20 @@ impl Server {
         let bolt = TcpListener::bind(config.bolt_addr)
             .await
             .map_err(|e| io::Error::new(e.kind(), format!("cannot listen for Bolt on {}: {e}", config.bolt_addr)))?;
-        Ok(Server { db, config, bolt })
+        let http = match config.http_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| io::Error::new(e.kind(), format!("cannot listen for HTTP on {addr}: {e}")))?,
+            ),
+            None => None,
+        };
+        Ok(Server { db, config, bolt, http })
+    }
+
+    /// The address HTTP listens on, if it does.
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     /// The address Bolt listens on (with the port the OS chose for port 0).
@@ -100,6 +116,18 @@ impl Server {
     /// `shutdown_grace` to finish what they are doing.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> io::Result<()> {
         let bolt_addr = self.bolt_addr()?;
+        let (stop, stopped) = watch::channel(false);
+        let http = self.http.map(|listener| {
+            let state = Arc::new(http::HttpState::new(self.db.clone(), self.config.query_timeout));
+            let router = http::router(state, self.config.max_message_size);
+            let mut stopped = stopped.clone();
+            if let Ok(addr) = listener.local_addr() {
+                info!(address = %addr, "HTTP server listening");
+            }
+            tokio::spawn(http::serve(listener, router, async move {
+                let _ = stopped.changed().await;
+            }))
+        });
         let ctx = Arc::new(ConnectionContext {
             db: self.db,
             session: Arc::new(SessionConfig {
@@ -114,7 +142,6 @@ impl Server {
             handshake_timeout: self.config.handshake_timeout,
         });
         let slots = Arc::new(Semaphore::new(self.config.max_connections));
-        let (stop, stopped) = watch::channel(false);
         let mut connections = JoinSet::new();
         let next_id = AtomicU64::new(1);
         info!(address = %bolt_addr, "Bolt server listening");
@@ -147,6 +174,13 @@ impl Server {
         let _ = stop.send(true);
         let drained = tokio::time::timeout(self.config.shutdown_grace, async {
             while connections.join_next().await.is_some() {}
+            if let Some(http) = http {
+                match http.await {
+                    Ok(Err(e)) => warn!(error = %e, "HTTP server failed"),
+                    Err(e) => warn!(error = %e, "HTTP server task failed"),
+                    Ok(Ok(())) => {}
+                }
+            }
         })
         .await;
         if drained.is_err() {

@@ -1,0 +1,101 @@
+//! HTTP on Neptune's port (8182): `POST|GET /openCypher` and `GET /status`.
+//! The Gremlin endpoints (`POST /gremlin`, the WebSocket) belong on this
+//! router too when they come.
+
+pub mod errors;
+pub mod json;
+pub mod opencypher;
+pub mod status;
+
+use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::routing::get;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::db::Database;
+
+/// What every HTTP request shares.
+pub struct HttpState {
+    pub db: Database,
+    pub started: SystemTime,
+    pub query_timeout: Option<Duration>,
+    next_request: AtomicU64,
+    seed: u64,
+}
+
+impl HttpState {
+    pub fn new(db: Database, query_timeout: Option<Duration>) -> Self {
+        let started = SystemTime::now();
+        let seed =
+            started.duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0) ^ std::process::id() as u64;
+        HttpState { db, started, query_timeout, next_request: AtomicU64::new(0), seed }
+    }
+
+    /// A UUID-shaped id, unique per request of this process.
+    pub fn request_id(&self) -> String {
+        let n = self.next_request.fetch_add(1, Ordering::Relaxed);
+        let (a, b) = (splitmix(self.seed ^ n), splitmix(self.seed.wrapping_add(n).rotate_left(17)));
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xFFFF,
+            a & 0x0FFF,
+            0x8000 | (b >> 48) & 0x3FFF,
+            b & 0xFFFF_FFFF_FFFF
+        )
+    }
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+pub fn router(state: Arc<HttpState>, max_body: usize) -> Router {
+    Router::new()
+        .route("/openCypher", get(opencypher::handle).post(opencypher::handle))
+        .route("/opencypher", get(opencypher::handle).post(opencypher::handle))
+        .route("/status", get(status_handler))
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(state)
+}
+
+async fn status_handler(State(state): State<Arc<HttpState>>) -> impl IntoResponse {
+    let body = status::status(state.started, state.db.graph().seq()).to_string();
+    ([(header::CONTENT_TYPE, "application/json")], body)
+}
+
+/// Serve HTTP on `listener` until `shutdown` completes (open requests finish first).
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_distinct_and_uuid_shaped() {
+        let state = HttpState::new(Database::in_memory(), None);
+        let ids: std::collections::BTreeSet<String> = (0..1000).map(|_| state.request_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        for id in ids.iter().take(20) {
+            let parts: Vec<usize> = id.split('-').map(str::len).collect();
+            assert_eq!(parts, vec![8, 4, 4, 4, 12], "{id}");
+            assert_eq!(&id[14..15], "4");
+        }
+    }
+}

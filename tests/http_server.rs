@@ -1,0 +1,172 @@
+//! The HTTP side of the server in-process on an ephemeral loopback port:
+//! Neptune's `/openCypher` request forms and response JSON, its error shape,
+//! and `/status`.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use plexus::server::{Server, ServerConfig};
+use plexus::Database;
+use serde_json::{json, Value as Json};
+
+struct TestServer {
+    http: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    fn start() -> TestServer {
+        let config = ServerConfig {
+            bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            ..ServerConfig::default()
+        };
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            rt.block_on(async move {
+                let server = Server::bind(Database::in_memory(), config).await.expect("bind");
+                addr_tx.send(server.http_addr().expect("http address")).expect("send address");
+                server
+                    .run(async move {
+                        let _ = stopped.await;
+                    })
+                    .await
+                    .expect("serve");
+            });
+        });
+        let http = addr_rx.recv_timeout(Duration::from_secs(10)).expect("server started");
+        TestServer { http, stop: Some(stop), thread: Some(thread) }
+    }
+
+    /// One HTTP/1.1 exchange: status, content type and body.
+    fn request(&self, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> (u16, String, String) {
+        let mut socket = TcpStream::connect(self.http).expect("connect");
+        socket.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        if let Some(ct) = content_type {
+            head += &format!("Content-Type: {ct}\r\n");
+        }
+        head += &format!("Content-Length: {}\r\n\r\n", body.len());
+        socket.write_all(head.as_bytes()).expect("head");
+        socket.write_all(body).expect("body");
+        let mut response = Vec::new();
+        socket.read_to_end(&mut response).expect("response");
+        let text = String::from_utf8(response).expect("utf-8 response");
+        let (head, body) = text.split_once("\r\n\r\n").expect("head and body");
+        let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
+        let content_type = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()))
+            .unwrap_or_default();
+        // Bodies here are small and sent with Content-Length (no chunked encoding).
+        (status, content_type, body.to_string())
+    }
+
+    fn cypher_form(&self, form: &str) -> (u16, Json) {
+        let (status, _, body) =
+            self.request("POST", "/openCypher", Some("application/x-www-form-urlencoded"), form.as_bytes());
+        (status, serde_json::from_str(&body).expect("JSON body"))
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[test]
+fn every_request_form_returns_neptune_results() {
+    let server = TestServer::start();
+    let expected = json!({"results": [{"n": 2, "s": "x"}]});
+    let (status, body) =
+        server.cypher_form("query=RETURN+%24n+%2B+1+AS+n%2C+%27x%27+AS+s&parameters=%7B%22n%22%3A1%7D");
+    assert_eq!((status, body), (200, expected.clone()));
+    let (status, ct, body) = server.request(
+        "GET",
+        "/openCypher?query=RETURN+%24n+%2B+1+AS+n%2C+%27x%27+AS+s&parameters=%7B%22n%22%3A1%7D",
+        None,
+        b"",
+    );
+    assert_eq!((status, ct.as_str()), (200, "application/json"));
+    assert_eq!(serde_json::from_str::<Json>(&body).expect("json"), expected);
+    let (status, _, body) = server.request(
+        "POST",
+        "/opencypher",
+        Some("application/json"),
+        br#"{"query": "RETURN $n + 1 AS n, 'x' AS s", "parameters": "{\"n\": 1}"}"#,
+    );
+    assert_eq!((status, serde_json::from_str::<Json>(&body).expect("json")), (200, expected.clone()));
+    let (status, _, body) = server.request(
+        "POST",
+        "/openCypher?parameters=%7B%22n%22%3A1%7D",
+        Some("application/opencypher"),
+        b"RETURN $n + 1 AS n, 'x' AS s",
+    );
+    assert_eq!((status, serde_json::from_str::<Json>(&body).expect("json")), (200, expected));
+}
+
+#[test]
+fn graph_elements_and_paths_have_neptune_shapes() {
+    let server = TestServer::start();
+    let (status, body) = server.cypher_form(
+        "query=CREATE+p%3D(a%3Aairport+%7Bcode%3A+%27SEA%27%7D)-%5Br%3Aroute+%7Bdist%3A+2180%7D%5D-%3E(b%3Aairport)+RETURN+a%2C+r%2C+p",
+    );
+    assert_eq!(status, 200, "{body}");
+    let row = &body["results"][0];
+    assert_eq!(row["a"]["~entityType"], "node");
+    assert_eq!(row["a"]["~labels"], json!(["airport"]));
+    assert_eq!(row["a"]["~properties"], json!({"code": "SEA"}));
+    assert!(row["a"]["~id"].is_string());
+    assert_eq!(row["r"]["~type"], "route");
+    assert_eq!(row["r"]["~start"], row["a"]["~id"]);
+    assert_eq!(row["r"]["~properties"]["dist"], 2180);
+    let kinds: Vec<&Json> = row["p"].as_array().expect("path array").iter().map(|e| &e["~entityType"]).collect();
+    assert_eq!(kinds, vec!["node", "relationship", "node"]);
+}
+
+#[test]
+fn errors_have_a_code_a_message_and_a_request_id() {
+    let server = TestServer::start();
+    let cases = [
+        ("query=RETURN+1+%2B", 400, "MalformedQueryException"),
+        ("query=RETURN+1%2F0", 400, "InvalidNumericDataException"),
+        ("query=RETURN+%24missing", 400, "BadRequestException"),
+        ("parameters=%7B%7D", 400, "BadRequestException"),
+        ("query=RETURN+1&parameters=%7Bbroken", 400, "BadRequestException"),
+    ];
+    for (form, status, code) in cases {
+        let (got, body) = server.cypher_form(form);
+        assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{form}: {body}");
+        assert!(body["detailedMessage"].as_str().is_some_and(|m| !m.is_empty()));
+        assert_eq!(body["requestId"].as_str().map(str::len), Some(36));
+    }
+}
+
+#[test]
+fn status_and_explain() {
+    let server = TestServer::start();
+    let (status, _, body) = server.request("GET", "/status", None, b"");
+    let body: Json = serde_json::from_str(&body).expect("json");
+    assert_eq!((status, body["status"].as_str()), (200, Some("healthy")));
+    let (status, _, plan) = server.request(
+        "POST",
+        "/openCypher",
+        Some("application/x-www-form-urlencoded"),
+        b"query=MATCH+(n%3AA)+RETURN+n&explain=static",
+    );
+    assert_eq!(status, 200);
+    assert!(plan.contains("Scan"), "{plan}");
+    let (status, _, _) = server.request("GET", "/nope", None, b"");
+    assert_eq!(status, 404);
+}
