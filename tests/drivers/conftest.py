@@ -1,8 +1,9 @@
 """Starts a Plexus server for the driver tests.
 
 The command comes from PLEXUS_SERVE_CMD; `{port}` in it is replaced by a free
-loopback port (without `{port}`, `--bolt-port PORT` is appended). The default
-is `$CARGO_TARGET_DIR/debug/plexus serve --bolt-port {port}`. To test a server
+loopback port for Bolt (without `{port}`, `--bolt-port PORT` is appended) and
+`{http_port}` by another for HTTP. The default is
+`$CARGO_TARGET_DIR/debug/plexus serve --in-memory --bolt-port {port} --http-port {http_port}`. To test a server
 that is already running instead, set PLEXUS_BOLT_ADDR=host:port;
 PLEXUS_SERVER_LOG=FILE keeps the started server's log.
 """
@@ -28,10 +29,11 @@ def _free_port():
 
 def _serve_command(port):
     target = os.environ.get("CARGO_TARGET_DIR", str(REPO / "target"))
-    template = os.environ.get("PLEXUS_SERVE_CMD", f"{target}/debug/plexus serve --bolt-port {{port}}")
-    if "{port}" in template:
-        return shlex.split(template.replace("{port}", str(port)))
-    return shlex.split(template) + ["--bolt-port", str(port)]
+    default = f"{target}/debug/plexus serve --in-memory --bolt-port {{port}} --http-port {{http_port}}"
+    template = os.environ.get("PLEXUS_SERVE_CMD", default)
+    if "{port}" not in template:
+        template += " --bolt-port {port}"
+    return shlex.split(template.replace("{http_port}", str(_free_port())).replace("{port}", str(port)))
 
 
 def _wait_for_port(port, proc, timeout=30.0):

@@ -51,9 +51,12 @@ before(async () => {
   if (address) return;
   const port = await freePort();
   const target = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
-  let template = process.env.PLEXUS_SERVE_CMD ?? `${target}/debug/plexus serve --bolt-port {port}`;
+  let template = process.env.PLEXUS_SERVE_CMD
+    ?? `${target}/debug/plexus serve --in-memory --bolt-port {port} --http-port {http_port}`;
   if (!template.includes('{port}')) template += ' --bolt-port {port}';
-  const [cmd, ...args] = template.replaceAll('{port}', String(port)).split(/\s+/).filter(Boolean);
+  const httpPort = await freePort();
+  const [cmd, ...args] = template.replaceAll('{http_port}', String(httpPort)).replaceAll('{port}', String(port))
+    .split(/\s+/).filter(Boolean);
   server = spawn(cmd, args, { stdio: 'ignore' });
   await waitForPort(port, 30000);
   address = `127.0.0.1:${port}`;
