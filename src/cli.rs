@@ -48,6 +48,49 @@ pub enum Command {
         plexus restore --from plexus-data/snapshots/nightly --data-dir restored --to-time 2026-11-24T10:15:00Z\n  \
         plexus restore --from plexus-data/snapshots/nightly --data-dir restored --to-seq 1200")]
     Restore(RestoreArgs),
+    /// Write the whole graph of a data directory to exchange files (also
+    /// while a server has the directory open; the export holds one commit).
+    #[command(after_help = "Examples:\n  \
+        plexus export --format graphson graph.json\n  \
+        plexus export --data-dir db --format parquet out-dir")]
+    Export(ExportArgs),
+    /// Load exchange files into a new data directory (it must hold no data).
+    Import(ImportArgs),
+}
+
+/// Exchange formats of whole graphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// GraphSON 3 adjacency list (TinkerPop's `g.io()` format), one vertex per line.
+    Graphson,
+}
+
+/// Arguments of `plexus export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The data directory to read.
+    #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+    pub data_dir: PathBuf,
+    /// The file format.
+    #[arg(long, value_enum)]
+    pub format: GraphFormat,
+    /// Where to write: a file for graphson (`-` for stdout).
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+}
+
+/// Arguments of `plexus import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The new data directory.
+    #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+    pub data_dir: PathBuf,
+    /// The file format.
+    #[arg(long, value_enum)]
+    pub format: GraphFormat,
+    /// What to read: a file for graphson.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
 }
 
 /// Where the data lives and how commits reach the disk.

@@ -1,4 +1,5 @@
-//! The `plexus` binary: the interactive shell, one-shot queries, snapshots and restore.
+//! The `plexus` binary: the interactive shell, one-shot queries, snapshots,
+//! restore, export and import.
 
 mod cli;
 
@@ -6,11 +7,15 @@ use std::io::{self, Read};
 use std::process::ExitCode;
 
 use clap::Parser;
+use plexus::io::graphson;
 use plexus::shell::batch::{self, Output};
 use plexus::Database;
+use plexus_storage::durable::recovery::recover;
+use plexus_storage::durable::replay::TornTail;
 use plexus_storage::durable::{self, DurableOptions, Stop, WalOptions};
+use plexus_storage::GraphConfig;
 
-use cli::{Cli, Command, QueryArgs, RestoreArgs, SnapshotCommand, StoreArgs};
+use cli::{Cli, Command, ExportArgs, GraphFormat, ImportArgs, QueryArgs, RestoreArgs, SnapshotCommand, StoreArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -23,6 +28,8 @@ fn main() -> ExitCode {
         Command::Query(args) => query(&args),
         Command::Snapshot(command) => snapshot(command),
         Command::Restore(args) => restore(&args),
+        Command::Export(args) => export(&args),
+        Command::Import(args) => import(&args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
@@ -138,6 +145,61 @@ fn restore(args: &RestoreArgs) -> io::Result<bool> {
         report.seq,
         rfc3339(report.seq_time_micros),
         report.snapshot_seq,
+        args.data_dir.display()
+    );
+    Ok(true)
+}
+
+/// `plexus export`: reads the directory without changing it (a server may own it).
+fn export(args: &ExportArgs) -> io::Result<bool> {
+    let dir = &args.data_dir;
+    if !dir.join("wal").is_dir() && !dir.join("checkpoints").is_dir() {
+        return Err(io::Error::other(format!("{} is not a Plexus data directory", dir.display())));
+    }
+    let (graph, report) = recover(dir, GraphConfig::default(), TornTail::Ignore).map_err(io_error)?;
+    let snapshot = graph.snapshot();
+    match args.format {
+        GraphFormat::Graphson => {
+            if args.out.as_os_str() == "-" {
+                graphson::write_graph(&snapshot, io::BufWriter::new(io::stdout().lock())).map_err(io_error)?;
+            } else {
+                let file = std::fs::File::create(&args.out)
+                    .map_err(|e| io::Error::new(e.kind(), format!("cannot create {}: {e}", args.out.display())))?;
+                graphson::write_graph(&snapshot, io::BufWriter::new(file)).map_err(io_error)?;
+            }
+        }
+    }
+    eprintln!(
+        "exported commit {}: {} nodes, {} relationships",
+        report.seq,
+        snapshot.node_count(),
+        snapshot.rel_count()
+    );
+    Ok(true)
+}
+
+/// `plexus import`: builds the graph in memory, then installs it as the new directory's first checkpoint.
+fn import(args: &ImportArgs) -> io::Result<bool> {
+    let graph = match args.format {
+        GraphFormat::Graphson => {
+            let file = std::fs::File::open(&args.input)
+                .map_err(|e| io::Error::new(e.kind(), format!("cannot open {}: {e}", args.input.display())))?;
+            let (graph, report) = graphson::read_graph(io::BufReader::new(file)).map_err(io_error)?;
+            for (key, n) in &report.dropped_meta_properties {
+                eprintln!("warning: dropped the meta-properties of `{key}` on {n} vertices");
+            }
+            for (key, n) in &report.multi_properties {
+                eprintln!("warning: `{key}` had several values on {n} vertices; each became one list");
+            }
+            graph
+        }
+    };
+    let seq = durable::install_graph(&args.data_dir, &graph).map_err(io_error)?;
+    let snapshot = graph.snapshot();
+    println!(
+        "imported {} nodes and {} relationships into {} (commit {seq})",
+        snapshot.node_count(),
+        snapshot.rel_count(),
         args.data_dir.display()
     );
     Ok(true)

@@ -215,3 +215,25 @@ fn snapshot_then_restore_to_a_commit_or_a_time() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("RFC 3339"), "{}", stderr(&out));
 }
+
+#[test]
+fn export_then_import_graphson_keeps_the_graph() {
+    let cwd = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = plexus_in(cwd.path(), args, "");
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    run(&["query", "-e", "CREATE (:P {name: 'a', born: date('2001-02-03')})-[:KNOWS {w: 0.5}]->(:P:Q {name: 'b'})"]);
+    run(&["export", "--format", "graphson", "graph.json"]);
+    let imported = run(&["import", "--data-dir", "copy", "--format", "graphson", "graph.json"]);
+    assert!(imported.contains("imported 2 nodes and 1 relationships"), "{imported}");
+    let query = "MATCH (a)-[r:KNOWS]->(b) RETURN a.name, a.born, r.w, labels(b), b.name";
+    let original = run(&["query", "-e", query, "--format", "csv"]);
+    assert_eq!(run(&["query", "--data-dir", "copy", "-e", query, "--format", "csv"]), original);
+    assert!(original.contains("2001-02-03"), "{original}");
+    // Importing into a directory that holds data is refused.
+    let out = plexus_in(cwd.path(), &["import", "--data-dir", "copy", "--format", "graphson", "graph.json"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("TargetNotEmpty"), "{}", stderr(&out));
+}

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod checkpoint;
 mod codec;
 mod fsutil;
+mod install;
 pub mod layout;
 pub mod recovery;
 pub mod replay;
@@ -12,6 +13,7 @@ pub mod store;
 pub mod wal;
 
 pub use backup::{list_snapshots, restore, snapshot_data_dir, RestoreReport, SnapshotInfo};
+pub use install::install_graph;
 pub use recovery::RecoveryReport;
 pub use replay::Stop;
 pub use store::{DurableOptions, DurableStore};

@@ -405,3 +405,21 @@ fn readers_never_see_a_commit_before_it_is_durable() {
     assert_eq!(graph.seq(), 20);
     assert!(!log.visible_before_durable.load(std::sync::atomic::Ordering::SeqCst));
 }
+
+#[test]
+fn an_imported_graph_becomes_the_first_state_of_a_new_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let built = Graph::new();
+    workload(&built, 30, 17);
+    let expected = dump(&built.snapshot());
+    let dir = tmp.path().join("db");
+    assert_eq!(install_graph(&dir, &built).unwrap(), 30);
+    let store = DurableStore::open(&dir, options()).unwrap();
+    assert_eq!(dump(&store.graph().snapshot()), expected);
+    workload(store.graph(), 5, 18);
+    drop(store);
+    let e = install_graph(&dir, &built).err().unwrap();
+    assert_eq!(e.detail, "TargetNotEmpty");
+    let bulk = crate::GraphBuilder::new().finish();
+    assert_eq!(install_graph(&tmp.path().join("empty"), &bulk).unwrap(), 1);
+}
