@@ -18,6 +18,12 @@ pub struct Cli {
 /// What to do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the server on the data directory: Bolt for the Neo4j drivers (port
+    /// 7687) and HTTP in Neptune's forms (port 8182: /openCypher, /status).
+    ///
+    /// Stops on ctrl-c or SIGTERM: running queries get a grace period, then
+    /// the WAL is synced, a checkpoint written, and the exit code is 0.
+    Serve(ServeArgs),
     /// Open an interactive Cypher shell on the data directory.
     ///
     /// Statements end with `;` and may span lines. Type :help inside the shell
@@ -112,6 +118,28 @@ pub struct StoreArgs {
 
 fn parse_sync(s: &str) -> Result<SyncMode, String> {
     s.parse()
+}
+
+/// Arguments of `plexus serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The address to listen on (both ports).
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub listen: std::net::IpAddr,
+    /// The Bolt port.
+    #[arg(long, value_name = "PORT", default_value_t = 7687)]
+    pub bolt_port: u16,
+    /// The HTTP port (`/openCypher`, `/status`).
+    #[arg(long, value_name = "PORT", default_value_t = 8182)]
+    pub http_port: u16,
+    /// Cancel a query or transaction running longer than this (0: no limit).
+    #[arg(long, value_name = "MS", default_value_t = 120_000)]
+    pub query_timeout_ms: u64,
+    /// Refuse connections beyond this many.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_connections: usize,
 }
 
 /// Arguments of `plexus shell`.

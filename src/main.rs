@@ -15,15 +15,21 @@ use plexus_storage::durable::replay::TornTail;
 use plexus_storage::durable::{self, DurableOptions, Stop, WalOptions};
 use plexus_storage::GraphConfig;
 
-use cli::{Cli, Command, ExportArgs, GraphFormat, ImportArgs, QueryArgs, RestoreArgs, SnapshotCommand, StoreArgs};
+use cli::{
+    Cli, Command, ExportArgs, GraphFormat, ImportArgs, QueryArgs, RestoreArgs, ServeArgs, SnapshotCommand, StoreArgs,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Warnings (a cut WAL tail, a skipped checkpoint) go to stderr; PLEXUS_LOG=info shows more.
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PLEXUS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_writer(io::stderr).with_env_filter(filter).try_init();
+    if !matches!(cli.command, Command::Serve(_)) {
+        // Warnings (a cut WAL tail, a skipped checkpoint) go to stderr; RUST_LOG=info shows more.
+        // The server logs at info by default (`plexus::server::init_logging`).
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        let _ = tracing_subscriber::fmt().with_writer(io::stderr).with_env_filter(filter).try_init();
+    }
     let outcome = match cli.command {
+        Command::Serve(args) => serve(&args),
         Command::Shell(args) => open(&args.store).and_then(|db| finish(&db, plexus::shell::run(&db))),
         Command::Query(args) => query(&args),
         Command::Snapshot(command) => snapshot(command),
@@ -55,6 +61,29 @@ fn open(store: &StoreArgs) -> io::Result<Database> {
     let options =
         DurableOptions { wal: WalOptions { sync: store.sync, ..WalOptions::default() }, ..Default::default() };
     Database::open(&store.data_dir, options).map_err(io_error)
+}
+
+/// `plexus serve`: serves until ctrl-c or SIGTERM, then closes the store cleanly.
+fn serve(args: &ServeArgs) -> io::Result<bool> {
+    plexus::server::init_logging();
+    let db = open(&args.store)?;
+    if let Some(store) = db.store() {
+        let r = store.recovery();
+        tracing::info!(dir = %store.dir().display(), seq = r.seq, replayed = r.replayed, "data directory open");
+    }
+    if !args.listen.is_loopback() {
+        tracing::warn!(address = %args.listen, "listening beyond this machine without authentication");
+    }
+    let timeout = (args.query_timeout_ms > 0).then(|| std::time::Duration::from_millis(args.query_timeout_ms));
+    let config = plexus::server::ServerConfig {
+        bolt_addr: std::net::SocketAddr::new(args.listen, args.bolt_port),
+        http_addr: Some(std::net::SocketAddr::new(args.listen, args.http_port)),
+        query_timeout: timeout,
+        max_connections: args.max_connections,
+        ..Default::default()
+    };
+    let outcome = plexus::server::run(db.clone(), config).map(|()| true);
+    finish(&db, outcome)
 }
 
 /// Closes the database (final checkpoint) after `outcome`, reporting either's error.
