@@ -328,3 +328,13 @@ def test_concurrent_sessions(driver, label):
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert sorted(pool.map(work, range(40))) == list(range(40))
     assert driver.execute_query(f"MATCH (n:{label}) RETURN count(n) AS c").records[0]["c"] == 40
+
+
+def test_writes_in_read_transactions_are_refused(driver, label):
+    with pytest.raises(ClientError) as err:
+        driver.execute_query(f"CREATE (:{label})", routing_=RoutingControl.READ)
+    assert err.value.code == "Neo.ClientError.Statement.AccessMode"
+    with driver.session() as session:
+        with pytest.raises(ClientError):
+            session.execute_read(lambda tx: tx.run(f"CREATE (:{label})").consume())
+    assert driver.execute_query(f"MATCH (n:{label}) RETURN count(n) AS c").records[0]["c"] == 0

@@ -67,6 +67,15 @@ impl Failure {
         Failure::new("Neo.ClientError.Statement.TypeError", INVALID_TYPE, message.into())
     }
 
+    /// A write in a transaction begun for reading.
+    pub fn access_mode() -> Self {
+        Failure::new(
+            "Neo.ClientError.Statement.AccessMode",
+            AUTH,
+            "Writing in read access mode not allowed".to_string(),
+        )
+    }
+
     pub fn timed_out(limit: std::time::Duration) -> Self {
         Failure::new(
             "Neo.ClientError.Transaction.TransactionTimedOut",

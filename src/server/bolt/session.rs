@@ -98,6 +98,8 @@ struct OpenTx {
     next_qid: i64,
     last_qid: i64,
     deadline: Option<(Instant, Duration)>,
+    /// BEGIN said `mode: "r"`: a statement that changes anything fails it.
+    read_only: bool,
 }
 
 pub struct Session {
@@ -345,6 +347,10 @@ impl Session {
                 }
             }
             let result = tx.txn.execute(query, &params).map_err(|e| Fail::from(&e))?;
+            // Its changes stay uncommitted: the failed transaction is rolled back at RESET.
+            if tx.read_only && contains_updates(result.stats()) {
+                return Err(Failure::access_mode().into());
+            }
             if let Some((deadline, limit)) = tx.deadline {
                 if Instant::now() > deadline {
                     return Err(Failure::timed_out(limit).into());
@@ -433,6 +439,7 @@ impl Session {
             next_qid: 0,
             last_qid: -1,
             deadline: limit.map(|l| (started + l, l)),
+            read_only: matches!(map_get(extra, "mode"), Some(PackValue::String(m)) if m == "r"),
         });
         let mut metadata = Vec::new();
         if self.dialect.version >= BoltVersion::new(5, 8) {
@@ -682,6 +689,21 @@ mod tests {
         };
         assert_eq!(has_more(&replies[4]), Some(PackValue::Boolean(true)));
         assert_eq!(has_more(&replies[6]), None);
+    }
+
+    #[test]
+    fn read_transactions_refuse_writes() {
+        let mut s = ready(BoltVersion::new(5, 0));
+        let begin_read = || Request::Begin { extra: meta([("mode", string("r"))]) };
+        let (replies, _) = exchange(
+            &mut s,
+            vec![begin_read(), run("MATCH (n) RETURN count(n)"), run("CREATE (:W)"), Request::Commit, Request::Reset],
+        );
+        assert_eq!(tags(&replies), vec![S, S, F, I, S]);
+        assert_eq!(code(&replies[2]).as_deref(), Some("Neo.ClientError.Statement.AccessMode"));
+        let (replies, _) =
+            exchange(&mut s, vec![run("MATCH (n:W) RETURN count(n) AS c"), Request::Pull { n: -1, qid: -1 }]);
+        assert_eq!(replies[1].1, Some(PackValue::List(vec![PackValue::Integer(0)])));
     }
 
     #[test]
