@@ -4,7 +4,8 @@ The command comes from PLEXUS_SERVE_CMD; `{port}` in it is replaced by a free
 loopback port for Bolt (without `{port}`, `--bolt-port PORT` is appended) and
 `{http_port}` by another for HTTP. The default is
 `$CARGO_TARGET_DIR/debug/plexus serve --in-memory --bolt-port {port} --http-port {http_port}`. To test a server
-that is already running instead, set PLEXUS_BOLT_ADDR=host:port;
+that is already running instead, set PLEXUS_BOLT_ADDR=host:port (and
+PLEXUS_HTTP_ADDR=host:port for the HTTP tests);
 PLEXUS_SERVER_LOG=FILE keeps the started server's log.
 """
 
@@ -27,13 +28,15 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _serve_command(port):
+def _serve_command(port, http_port):
     target = os.environ.get("CARGO_TARGET_DIR", str(REPO / "target"))
     default = f"{target}/debug/plexus serve --in-memory --bolt-port {{port}} --http-port {{http_port}}"
     template = os.environ.get("PLEXUS_SERVE_CMD", default)
     if "{port}" not in template:
         template += " --bolt-port {port}"
-    return shlex.split(template.replace("{http_port}", str(_free_port())).replace("{port}", str(port)))
+    has_http = "{http_port}" in template
+    cmd = shlex.split(template.replace("{http_port}", str(http_port)).replace("{port}", str(port)))
+    return cmd, has_http
 
 
 def _wait_for_port(port, proc, timeout=30.0):
@@ -50,21 +53,24 @@ def _wait_for_port(port, proc, timeout=30.0):
 
 
 @pytest.fixture(scope="session")
-def bolt_address():
-    """host:port of a running Plexus Bolt server."""
+def server_addresses():
+    """(bolt, http) host:port of a running Plexus server (http may be None)."""
     given = os.environ.get("PLEXUS_BOLT_ADDR")
     if given:
-        yield given
+        yield given, os.environ.get("PLEXUS_HTTP_ADDR")
         return
-    port = _free_port()
-    cmd = _serve_command(port)
+    port, http_port = _free_port(), _free_port()
+    cmd = _serve_command(port, http_port)
     # PLEXUS_SERVER_LOG=FILE keeps the server's log.
     log_path = os.environ.get("PLEXUS_SERVER_LOG")
     log = open(log_path, "w") if log_path else subprocess.DEVNULL
+    cmd, has_http = cmd
     proc = subprocess.Popen(cmd, stdout=log, stderr=log)
     try:
         _wait_for_port(port, proc)
-        yield f"127.0.0.1:{port}"
+        if has_http:
+            _wait_for_port(http_port, proc)
+        yield f"127.0.0.1:{port}", (f"127.0.0.1:{http_port}" if has_http else None)
     finally:
         # SIGTERM must stop the server gracefully (exit code 0).
         proc.send_signal(signal.SIGTERM)
@@ -76,3 +82,15 @@ def bolt_address():
             raise RuntimeError("the server did not stop within 20s of SIGTERM")
         if code != 0:
             raise RuntimeError(f"the server exited with code {code} after SIGTERM")
+
+
+@pytest.fixture(scope="session")
+def bolt_address(server_addresses):
+    return server_addresses[0]
+
+
+@pytest.fixture(scope="session")
+def http_address(server_addresses):
+    if server_addresses[1] is None:
+        pytest.skip("the server command has no {http_port}")
+    return server_addresses[1]

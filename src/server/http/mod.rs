@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::routing::get;
 use axum::http::header;
 use axum::response::IntoResponse;
+use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 
