@@ -366,7 +366,7 @@ impl Session {
             let limit = self.check_extra(extra)?;
             let result = self.db.execute(query, &params).map_err(|e| Fail::from(&e))?;
             metadata = fields_and_time(&result, started);
-            let deadline = limit.map(|l| (started + l, l));
+            let deadline = deadline_after(started, limit);
             self.auto = Some(new_stream(result, started, deadline));
         }
         if self.dialect.version >= BoltVersion::new(5, 8) && map_get(extra, "db").is_none() {
@@ -438,7 +438,7 @@ impl Session {
             streams: BTreeMap::new(),
             next_qid: 0,
             last_qid: -1,
-            deadline: limit.map(|l| (started + l, l)),
+            deadline: deadline_after(started, limit),
             read_only: matches!(map_get(extra, "mode"), Some(PackValue::String(m)) if m == "r"),
         });
         let mut metadata = Vec::new();
@@ -483,6 +483,11 @@ impl Session {
         out.success(meta([("rt", PackValue::Map(table))]));
         Ok(())
     }
+}
+
+/// `start + limit`; a limit too far out to represent is no limit.
+fn deadline_after(start: Instant, limit: Option<Duration>) -> Option<(Instant, Duration)> {
+    limit.and_then(|l| start.checked_add(l).map(|at| (at, l)))
 }
 
 /// Bookmarks carry the commit sequence number.
@@ -704,6 +709,21 @@ mod tests {
         let (replies, _) =
             exchange(&mut s, vec![run("MATCH (n:W) RETURN count(n) AS c"), Request::Pull { n: -1, qid: -1 }]);
         assert_eq!(replies[1].1, Some(PackValue::List(vec![PackValue::Integer(0)])));
+    }
+
+    #[test]
+    fn huge_client_timeouts_mean_no_limit() {
+        let mut s = ready(BoltVersion::new(5, 0));
+        let begin = Request::Begin { extra: meta([("tx_timeout", PackValue::Integer(i64::MAX))]) };
+        let (replies, _) = exchange(&mut s, vec![begin, run("RETURN 1"), Request::Commit]);
+        assert_eq!(tags(&replies), vec![S, S, S]);
+        let run_with = Request::Run {
+            query: "RETURN 1".into(),
+            parameters: vec![],
+            extra: meta([("tx_timeout", PackValue::Integer(i64::MAX))]),
+        };
+        let (replies, _) = exchange(&mut s, vec![run_with, Request::Pull { n: -1, qid: -1 }]);
+        assert_eq!(tags(&replies), vec![S, R, S]);
     }
 
     #[test]
