@@ -1,3 +1,4 @@
 //! Import and export of whole graphs in exchange formats.
 
+pub mod columnar;
 pub mod graphson;

@@ -1,0 +1,85 @@
+//! Writing and reading record batches as Parquet or Arrow IPC files, behind one interface.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::Path;
+
+use arrow_array::{RecordBatch, RecordBatchReader};
+use arrow_ipc::reader::FileReader;
+use arrow_ipc::writer::FileWriter;
+use arrow_schema::{ArrowError, SchemaRef};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+
+use super::{ColumnarFormat, BATCH_ROWS};
+
+/// Parquet row groups of this many rows: big enough to compress well, small enough for readers to skip.
+const ROW_GROUP_ROWS: usize = 4 * BATCH_ROWS;
+
+/// An open output file of either format.
+pub(super) enum BatchWriter {
+    Parquet(ArrowWriter<File>),
+    Arrow(FileWriter<BufWriter<File>>),
+}
+
+impl BatchWriter {
+    /// Creates `path` (which must not exist) for batches of `schema`.
+    pub(super) fn create(path: &Path, schema: SchemaRef, format: ColumnarFormat) -> Result<BatchWriter, String> {
+        let file = File::create_new(path).map_err(|e| e.to_string())?;
+        match format {
+            ColumnarFormat::Parquet => {
+                let props = WriterProperties::builder()
+                    .set_compression(Compression::SNAPPY)
+                    .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+                    .build();
+                ArrowWriter::try_new(file, schema, Some(props)).map(BatchWriter::Parquet).map_err(|e| e.to_string())
+            }
+            ColumnarFormat::Arrow => {
+                FileWriter::try_new(BufWriter::new(file), &schema).map(BatchWriter::Arrow).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    pub(super) fn write(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        match self {
+            BatchWriter::Parquet(w) => w.write(batch).map_err(|e| e.to_string()),
+            BatchWriter::Arrow(w) => w.write(batch).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Writes the footer and flushes everything to the file.
+    pub(super) fn finish(self) -> Result<(), String> {
+        match self {
+            BatchWriter::Parquet(w) => w.close().map(drop).map_err(|e| e.to_string()),
+            BatchWriter::Arrow(mut w) => {
+                w.finish().map_err(|e| e.to_string())?;
+                let mut out = w.into_inner().map_err(|e| e.to_string())?;
+                out.flush().map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// The schema of a file and an iterator over its batches.
+pub(super) type Batches = (SchemaRef, Box<dyn Iterator<Item = Result<RecordBatch, ArrowError>>>);
+
+/// Opens `path` as `format`; the error says why the file is not readable as that format.
+pub(super) fn open(path: &Path, format: ColumnarFormat) -> Result<Batches, String> {
+    let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    match format {
+        ColumnarFormat::Parquet => {
+            let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+                .map_err(|e| format!("not a readable Parquet file: {e}"))?
+                .with_batch_size(BATCH_ROWS);
+            let reader = builder.build().map_err(|e| format!("not a readable Parquet file: {e}"))?;
+            Ok((reader.schema(), Box::new(reader)))
+        }
+        ColumnarFormat::Arrow => {
+            let reader = FileReader::try_new(BufReader::new(file), None)
+                .map_err(|e| format!("not a readable Arrow IPC file: {e}"))?;
+            Ok((reader.schema(), Box::new(reader)))
+        }
+    }
+}
