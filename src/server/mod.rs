@@ -203,15 +203,7 @@ pub fn run(db: Database, config: ServerConfig) -> io::Result<()> {
     init_logging();
     let grace = config.shutdown_grace;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let outcome = runtime.block_on(async {
-        let server = Server::bind(db, config).await?;
-        // Said on stderr whatever the log level: where to point a driver.
-        eprintln!("plexus: Bolt listening on {}", server.bolt_addr()?);
-        if let Some(http) = server.http_addr() {
-            eprintln!("plexus: HTTP listening on {http}");
-        }
-        server.run(termination()).await
-    });
+    let outcome = runtime.block_on(serve(db, config, termination()));
     // Queries still running on blocking threads get the grace period, no more.
     runtime.shutdown_timeout(grace);
     outcome
