@@ -62,6 +62,41 @@ pub enum Command {
     Export(ExportArgs),
     /// Load exchange files into a new data directory (it must hold no data).
     Import(ImportArgs),
+    /// Bulk-load Neptune CSV files into a new data directory (it must hold no
+    /// data): vertex files first, then edge files; durable when it returns.
+    #[command(after_help = "Examples:\n  \
+        plexus load --data-dir air --format gremlin-csv ../shared/data/air-routes\n  \
+        plexus load --format opencypher-csv nodes.csv rels.csv --no-fail-on-error")]
+    Load(LoadArgs),
+}
+
+/// Neptune's bulk-load CSV dialects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvDialect {
+    /// `~id,~label,name:String,...` vertices; `~id,~from,~to,~label,...` edges.
+    GremlinCsv,
+    /// `:ID,:LABEL,name:String,...` nodes; `:START_ID,:END_ID,:TYPE,...` relationships.
+    OpencypherCsv,
+}
+
+/// Arguments of `plexus load`.
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// The new data directory.
+    #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+    pub data_dir: PathBuf,
+    /// The CSV dialect.
+    #[arg(long, value_enum)]
+    pub format: CsvDialect,
+    /// CSV files, or directories whose `.csv` files are loaded.
+    #[arg(value_name = "FILES_OR_DIRS", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Skip bad lines instead of stopping at the first (they are listed, up to --max-errors).
+    #[arg(long = "no-fail-on-error", action = clap::ArgAction::SetFalse)]
+    pub fail_on_error: bool,
+    /// How many bad lines to list when skipping them.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_errors: usize,
 }
 
 /// Exchange formats of whole graphs.

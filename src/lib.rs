@@ -6,6 +6,7 @@ pub mod db;
 pub mod format;
 pub mod gremlin;
 pub mod io;
+pub mod load;
 pub mod procedures;
 pub mod server;
 pub mod shell;

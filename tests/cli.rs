@@ -237,3 +237,34 @@ fn export_then_import_graphson_keeps_the_graph() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("TargetNotEmpty"), "{}", stderr(&out));
 }
+
+#[test]
+fn load_bulk_loads_neptune_csv_durably() {
+    let cwd = tempfile::tempdir().unwrap();
+    let air = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/air-routes");
+    let air = air.to_str().unwrap();
+    let out = plexus_in(cwd.path(), &["load", "--data-dir", "air", "--format", "gremlin-csv", air], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("from 2 files"), "{}", stdout(&out));
+    let out = plexus_in(
+        cwd.path(),
+        &[
+            "query",
+            "--data-dir",
+            "air",
+            "-e",
+            "MATCH (:airport)-[r:route]->(:airport) RETURN count(r) > 0 AS ok",
+            "--format",
+            "csv",
+        ],
+        "",
+    );
+    assert_eq!(stdout(&out), "ok\ntrue\n", "{}", stderr(&out));
+
+    std::fs::write(cwd.path().join("bad.csv"), "~id,~label,age:Int\na,p,x\n").unwrap();
+    let out = plexus_in(cwd.path(), &["load", "--data-dir", "bad", "--format", "gremlin-csv", "bad.csv"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("bad.csv:2: age: `x` is not an integer"), "{}", stderr(&out));
+    let out = plexus_in(cwd.path(), &["load", "--data-dir", "air", "--format", "gremlin-csv", air], "");
+    assert!(!out.status.success(), "loading into a directory with data is refused");
+}

@@ -1,0 +1,166 @@
+//! Reading a file's records in batches, converting each batch's fields in
+//! parallel, and adding the rows to the graph builder in file order.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use plexus_storage::{Error, GraphBuilder, Value};
+use rayon::prelude::*;
+
+use super::field;
+use super::header::{Column, FileKind, Header};
+use super::{load_error, located, LoadOptions, LoadReport, Progress};
+
+/// Records converted together.
+const BATCH: usize = 64 * 1024;
+/// TinkerPop's label for a vertex given none.
+const DEFAULT_LABEL: &str = "vertex";
+
+/// One converted line.
+enum Row {
+    Node { id: String, labels: Vec<String>, props: Vec<(String, Value)> },
+    Edge { from: String, to: String, rel_type: String, props: Vec<(String, Value)> },
+}
+
+/// Counters across the files of one load.
+pub struct State<'a> {
+    options: LoadOptions,
+    progress: Progress<'a>,
+    pub bytes: u64,
+    rows: u64,
+}
+
+impl<'a> State<'a> {
+    pub fn new(options: LoadOptions, progress: Progress<'a>) -> Self {
+        State { options, progress, bytes: 0, rows: 0 }
+    }
+}
+
+fn convert(record: &csv::ByteRecord, header: &Header) -> Result<Row, String> {
+    let (mut id, mut label, mut from, mut to) = (None, None, None, None);
+    let mut props = Vec::new();
+    for (i, column) in header.columns.iter().enumerate() {
+        let raw = record.get(i).unwrap_or_default();
+        let text = std::str::from_utf8(raw).map_err(|_| format!("column {} is not UTF-8", i + 1))?;
+        match column {
+            Column::Id => id = Some(text),
+            Column::Label => label = Some(text),
+            Column::From => from = Some(text),
+            Column::To => to = Some(text),
+            Column::Property { name, ty, array } => {
+                if let Some(v) = field::parse(text, *ty, *array).map_err(|e| format!("{name}: {e}"))? {
+                    props.push((name.clone(), v));
+                }
+            }
+            Column::Skip => {}
+        }
+    }
+    if record.len() > header.columns.len() {
+        return Err(format!("{} fields but the header has {}", record.len(), header.columns.len()));
+    }
+    let need = |v: Option<&str>, what: &str| match v {
+        Some(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        _ => Err(format!("no {what}")),
+    };
+    Ok(match header.kind {
+        FileKind::Nodes => {
+            let labels = label.map(field::labels).unwrap_or_default();
+            Row::Node { id: need(id, "id")?, labels, props }
+        }
+        FileKind::Edges => {
+            let mut types = label.map(field::labels).unwrap_or_default();
+            if types.len() != 1 {
+                return Err(format!("an edge needs exactly one label, got {}", types.len()));
+            }
+            Row::Edge { from: need(from, "start id")?, to: need(to, "end id")?, rel_type: types.remove(0), props }
+        }
+    })
+}
+
+fn add(row: Row, builder: &mut GraphBuilder) -> Result<(), String> {
+    match row {
+        Row::Node { id, mut labels, props } => match builder.node_by_external_id(&id) {
+            // A vertex seen again (in this or another file) gains labels and properties, as in Neptune.
+            Some(node) => {
+                for l in &labels {
+                    builder.add_label(node, l).map_err(|e| e.message)?;
+                }
+                for (k, v) in props {
+                    builder.set_node_property(node, &k, v).map_err(|e| e.message)?;
+                }
+            }
+            None => {
+                if labels.is_empty() {
+                    labels.push(DEFAULT_LABEL.to_string());
+                }
+                builder.add_node_with_external_id(&id, &labels, props).map_err(|e| e.message)?;
+            }
+        },
+        Row::Edge { from, to, rel_type, props } => {
+            let endpoint = |id: &str| {
+                builder
+                    .node_by_external_id(id)
+                    .ok_or_else(|| format!("the edge names vertex `{id}`, which no vertex file defines"))
+            };
+            let (src, dst) = (endpoint(&from)?, endpoint(&to)?);
+            builder.add_relationship(src, dst, &rel_type, props).map_err(|e| e.message)?;
+        }
+    }
+    Ok(())
+}
+
+/// Loads every record of `path` (its header already parsed) into `builder`.
+pub fn load_file(
+    path: &Path,
+    header: &Header,
+    builder: &mut GraphBuilder,
+    state: &mut State,
+    report: &mut LoadReport,
+) -> Result<(), Error> {
+    let file = File::open(path).map_err(|e| Error::os("open", path, e))?;
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(BufReader::with_capacity(1 << 20, file));
+    let base_bytes = state.bytes;
+    let mut batch: Vec<csv::ByteRecord> = Vec::with_capacity(BATCH);
+    loop {
+        batch.clear();
+        while batch.len() < BATCH {
+            let mut record = csv::ByteRecord::new();
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => batch.push(record),
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    return Err(load_error(located(path, line, format!("unreadable CSV: {e}"))));
+                }
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let rows: Vec<Result<Row, String>> = batch.par_iter().map(|r| convert(r, header)).collect();
+        for (record, row) in batch.iter().zip(rows) {
+            let line = record.position().map_or(0, |p| p.line());
+            // Blank lines are no rows.
+            if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
+                continue;
+            }
+            if let Err(reason) = row.and_then(|row| add(row, builder)) {
+                let message = located(path, line, reason);
+                if state.options.fail_on_error {
+                    return Err(load_error(message));
+                }
+                report.bad_lines += 1;
+                if report.errors.len() < state.options.max_errors {
+                    report.errors.push(message);
+                }
+                continue;
+            }
+            state.rows += 1;
+        }
+        state.bytes = base_bytes + reader.position().byte();
+        (state.progress)(state.bytes, state.rows);
+    }
+    Ok(())
+}
