@@ -731,3 +731,37 @@ fn random_messages_and_bytes_never_take_the_server_down() {
     let mut good = Client::ready(server.addr);
     assert_eq!(good.single("RETURN 'still up' AS s", map(&[])), s("still up"));
 }
+
+#[test]
+fn a_client_that_never_finishes_the_handshake_is_disconnected() {
+    let config = ServerConfig { handshake_timeout: Duration::from_millis(200), ..loopback() };
+    let server = TestServer::start(Database::in_memory(), config);
+    let mut idle = TcpStream::connect(server.addr).expect("connect");
+    idle.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    idle.write_all(&[0x60, 0x60]).expect("half a magic");
+    let mut buf = [0u8; 4];
+    let started = std::time::Instant::now();
+    assert!(matches!(idle.read(&mut buf), Ok(0) | Err(_)));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn impersonation_and_unknown_databases_are_refused() {
+    let server = TestServer::new();
+    let mut c = Client::ready(server.addr);
+    c.send(&msg(0x11, vec![map(&[("imp_user", s("alice"))])]));
+    assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Security.Forbidden")));
+    c.send(&msg(0x0F, vec![]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    c.send(&msg(0x10, vec![s("RETURN 1"), map(&[]), map(&[("db", s("other"))])]));
+    assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Database.DatabaseNotFound")));
+    c.send(&msg(0x0F, vec![]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    for db in [PackValue::Null, s(""), s("neo4j")] {
+        c.send(&msg(0x10, vec![s("RETURN 1 AS one"), map(&[]), map(&[("db", db)])]));
+        c.send(&pull(-1));
+        assert_eq!(c.recv().tag, SUCCESS);
+        assert_eq!(c.recv().record(), &[int(1)]);
+        assert_eq!(c.recv().tag, SUCCESS);
+    }
+}
