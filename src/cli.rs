@@ -104,6 +104,10 @@ pub struct LoadArgs {
 pub enum GraphFormat {
     /// GraphSON 3 adjacency list (TinkerPop's `g.io()` format), one vertex per line.
     Graphson,
+    /// A directory of Parquet files, one per label and relationship type, with a manifest.
+    Parquet,
+    /// A directory of Arrow IPC files, one per label and relationship type, with a manifest.
+    Arrow,
 }
 
 /// Arguments of `plexus export`.
@@ -115,7 +119,7 @@ pub struct ExportArgs {
     /// The file format.
     #[arg(long, value_enum)]
     pub format: GraphFormat,
-    /// Where to write: a file for graphson (`-` for stdout).
+    /// Where to write: a file for graphson (`-` for stdout), a new directory for parquet and arrow.
     #[arg(value_name = "OUT")]
     pub out: PathBuf,
 }
@@ -129,7 +133,7 @@ pub struct ImportArgs {
     /// The file format.
     #[arg(long, value_enum)]
     pub format: GraphFormat,
-    /// What to read: a file for graphson.
+    /// What to read: a file for graphson, the exported directory for parquet and arrow.
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
 }

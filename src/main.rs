@@ -7,6 +7,7 @@ use std::io::{self, Read};
 use std::process::ExitCode;
 
 use clap::Parser;
+use plexus::io::columnar::{self, ColumnarFormat};
 use plexus::io::graphson;
 use plexus::shell::batch::{self, Output};
 use plexus::Database;
@@ -199,6 +200,11 @@ fn export(args: &ExportArgs) -> io::Result<bool> {
                 graphson::write_graph(&snapshot, io::BufWriter::new(file)).map_err(io_error)?;
             }
         }
+        GraphFormat::Parquet | GraphFormat::Arrow => {
+            let format =
+                if args.format == GraphFormat::Parquet { ColumnarFormat::Parquet } else { ColumnarFormat::Arrow };
+            columnar::export(&snapshot, &args.out, format).map_err(io_error)?;
+        }
     }
     eprintln!(
         "exported commit {}: {} nodes, {} relationships",
@@ -224,6 +230,7 @@ fn import(args: &ImportArgs) -> io::Result<bool> {
             }
             graph
         }
+        GraphFormat::Parquet | GraphFormat::Arrow => columnar::import(&args.input).map_err(io_error)?.0,
     };
     let seq = durable::install_graph(&args.data_dir, &graph).map_err(io_error)?;
     let snapshot = graph.snapshot();

@@ -217,7 +217,7 @@ fn snapshot_then_restore_to_a_commit_or_a_time() {
 }
 
 #[test]
-fn export_then_import_graphson_keeps_the_graph() {
+fn export_then_import_keeps_the_graph_in_every_format() {
     let cwd = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
         let out = plexus_in(cwd.path(), args, "");
@@ -232,6 +232,12 @@ fn export_then_import_graphson_keeps_the_graph() {
     let original = run(&["query", "-e", query, "--format", "csv"]);
     assert_eq!(run(&["query", "--data-dir", "copy", "-e", query, "--format", "csv"]), original);
     assert!(original.contains("2001-02-03"), "{original}");
+    for format in ["parquet", "arrow"] {
+        run(&["export", "--format", format, &format!("{format}-out")]);
+        run(&["import", "--data-dir", &format!("{format}-copy"), "--format", format, &format!("{format}-out")]);
+        let copy = run(&["query", "--data-dir", &format!("{format}-copy"), "-e", query, "--format", "csv"]);
+        assert_eq!(copy, original, "{format}");
+    }
     // Importing into a directory that holds data is refused.
     let out = plexus_in(cwd.path(), &["import", "--data-dir", "copy", "--format", "graphson", "graph.json"], "");
     assert!(!out.status.success());
