@@ -18,10 +18,14 @@ struct TestServer {
 
 impl TestServer {
     fn start() -> TestServer {
+        TestServer::start_with(ServerConfig::default())
+    }
+
+    fn start_with(config: ServerConfig) -> TestServer {
         let config = ServerConfig {
             bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
-            ..ServerConfig::default()
+            ..config
         };
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -169,4 +173,24 @@ fn status_and_explain() {
     assert!(plan.contains("Scan"), "{plan}");
     let (status, _, _) = server.request("GET", "/nope", None, b"");
     assert_eq!(status, 404);
+}
+
+#[test]
+fn an_idle_keep_alive_connection_does_not_hold_shutdown() {
+    let mut server =
+        TestServer::start_with(ServerConfig { shutdown_grace: Duration::from_millis(300), ..Default::default() });
+    let mut socket = TcpStream::connect(server.http).expect("connect");
+    socket.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    socket.write_all(b"GET /status HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("request");
+    let mut buf = [0u8; 4096];
+    let n = socket.read(&mut buf).expect("response");
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    let started = std::time::Instant::now();
+    if let Some(stop) = server.stop.take() {
+        let _ = stop.send(());
+    }
+    if let Some(thread) = server.thread.take() {
+        thread.join().expect("server thread");
+    }
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
 }

@@ -172,6 +172,7 @@ impl Server {
         }
         info!(open = connections.len(), "Bolt server stopping");
         let _ = stop.send(true);
+        let http_abort = http.as_ref().map(|h| h.abort_handle());
         let drained = tokio::time::timeout(self.config.shutdown_grace, async {
             while connections.join_next().await.is_some() {}
             if let Some(http) = http {
@@ -186,6 +187,10 @@ impl Server {
         if drained.is_err() {
             warn!(open = connections.len(), "closing connections still busy after the grace period");
             connections.abort_all();
+            // HTTP keep-alive connections would otherwise hold the HTTP task open.
+            if let Some(h) = http_abort {
+                h.abort();
+            }
         }
         Ok(())
     }
