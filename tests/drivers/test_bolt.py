@@ -338,3 +338,13 @@ def test_writes_in_read_transactions_are_refused(driver, label):
         with pytest.raises(ClientError):
             session.execute_read(lambda tx: tx.run(f"CREATE (:{label})").consume())
     assert driver.execute_query(f"MATCH (n:{label}) RETURN count(n) AS c").records[0]["c"] == 0
+
+
+def test_explain_and_profile_return_the_plan(driver):
+    with driver.session() as session:
+        summary = session.run("EXPLAIN MATCH (n) RETURN n").consume()
+        assert summary.plan and summary.plan["args"]["string-representation"]
+        result = session.run("PROFILE UNWIND [1, 2] AS x RETURN x")
+        assert [r["x"] for r in result] == [1, 2]
+        profile = result.consume().profile
+        assert profile and profile["args"]["string-representation"]

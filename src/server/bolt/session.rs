@@ -77,6 +77,8 @@ struct Stream {
     started: Instant,
     /// When an unfinished read must give up, and the limit that set it.
     deadline: Option<(Instant, Duration)>,
+    /// PROFILE (the plan goes in `profile`, not `plan`).
+    profiled: bool,
 }
 
 impl Stream {
@@ -361,13 +363,13 @@ impl Session {
             tx.last_qid = qid;
             metadata = fields_and_time(&result, started);
             metadata.push(("qid".into(), PackValue::Integer(qid)));
-            tx.streams.insert(qid, new_stream(result, started, None));
+            tx.streams.insert(qid, new_stream(query, result, started, None));
         } else {
             let limit = self.check_extra(extra)?;
             let result = self.db.execute(query, &params).map_err(|e| Fail::from(&e))?;
             metadata = fields_and_time(&result, started);
             let deadline = deadline_after(started, limit);
-            self.auto = Some(new_stream(result, started, deadline));
+            self.auto = Some(new_stream(query, result, started, deadline));
         }
         if self.dialect.version >= BoltVersion::new(5, 8) && map_get(extra, "db").is_none() {
             metadata.push(("db".into(), string(&*self.config.database_name)));
@@ -495,11 +497,12 @@ pub fn bookmark(seq: u64) -> String {
     format!("plexus:{seq}")
 }
 
-fn new_stream(result: QueryResult, started: Instant, deadline: Option<(Instant, Duration)>) -> Stream {
+fn new_stream(query: &str, result: QueryResult, started: Instant, deadline: Option<(Instant, Duration)>) -> Stream {
     let has_columns = !result.columns().is_empty();
     // A write has committed by now: a time limit can no longer undo it.
     let deadline = deadline.filter(|_| !contains_updates(result.stats()));
-    Stream { result, peeked: None, has_columns, started, deadline }
+    let profiled = query.trim_start().get(..7).is_some_and(|w| w.eq_ignore_ascii_case("PROFILE"));
+    Stream { result, peeked: None, has_columns, started, deadline, profiled }
 }
 
 fn fields_and_time(result: &QueryResult, started: Instant) -> Extra {
@@ -527,6 +530,28 @@ fn summary(stream: &Stream, db: &str) -> Extra {
         ("t_last", PackValue::Integer(stream.started.elapsed().as_millis() as i64)),
         ("db", string(db)),
     ]);
+    if let Some(text) = stream.result.plan() {
+        // Drivers hand the plan map to the user; Neo4j puts the readable tree
+        // under `string-representation`.
+        let mut plan = meta([
+            ("operatorType", string("Plan")),
+            (
+                "args",
+                PackValue::Map(meta([
+                    ("string-representation", string(text)),
+                    ("planner", string("COST")),
+                    ("runtime", string("PLEXUS")),
+                ])),
+            ),
+            ("identifiers", PackValue::List(stream.result.columns().iter().map(string).collect())),
+            ("children", PackValue::List(vec![])),
+        ]);
+        if stream.profiled {
+            plan.push(("dbHits".into(), PackValue::Integer(0)));
+            plan.push(("rows".into(), PackValue::Integer(0)));
+        }
+        metadata.push((if stream.profiled { "profile" } else { "plan" }.into(), PackValue::Map(plan)));
+    }
     if updates {
         let counters = [
             ("nodes-created", stats.nodes_created),
@@ -724,6 +749,19 @@ mod tests {
         };
         let (replies, _) = exchange(&mut s, vec![run_with, Request::Pull { n: -1, qid: -1 }]);
         assert_eq!(tags(&replies), vec![S, R, S]);
+    }
+
+    #[test]
+    fn explain_and_profile_summaries_carry_the_plan() {
+        let mut s = ready(BoltVersion::new(5, 0));
+        for (query, key) in [("EXPLAIN MATCH (n) RETURN n", "plan"), ("profile MATCH (n) RETURN n", "profile")] {
+            let (replies, _) = exchange(&mut s, vec![run(query), Request::Pull { n: -1, qid: -1 }]);
+            let Some(PackValue::Map(summary)) = &replies.last().expect("summary").1 else { panic!() };
+            let Some(PackValue::Map(plan)) = map_get(summary, key) else { panic!("{key}: {summary:?}") };
+            let Some(PackValue::Map(args)) = map_get(plan, "args") else { panic!() };
+            let text = map_get(args, "string-representation").and_then(PackValue::as_str).unwrap_or("");
+            assert!(!text.is_empty(), "{query}");
+        }
     }
 
     #[test]
