@@ -55,6 +55,15 @@ impl Machine<'_> {
         self.project_obj(projection, &t.obj, t, step)
     }
 
+    /// `project_obj` under `ProductiveByStrategy`: nothing becomes null.
+    fn productive(&self, r: Option<GObj>) -> Option<GObj> {
+        if self.productive_by {
+            Some(r.unwrap_or(GObj::NULL))
+        } else {
+            r
+        }
+    }
+
     /// Like `project`, for an object other than the traverser's own (a path element, a map value).
     pub fn project_obj(
         &mut self,
@@ -65,12 +74,16 @@ impl Machine<'_> {
     ) -> Result<Option<GObj>> {
         let Some(p) = projection else { return Ok(Some(obj.clone())) };
         match p {
-            GArg::Value(plexus_storage::Value::String(key)) => Ok(self.value_of(obj, key, step)?),
+            GArg::Value(plexus_storage::Value::String(key)) => {
+                let r = self.value_of(obj, key, step)?;
+                Ok(self.productive(r))
+            }
             GArg::Token(kind, v) => self.token_of(obj, kind, v, step),
             GArg::Traversal(child) => {
                 let mut start = t.clone();
                 start.obj = obj.clone();
-                self.first(child, &start)
+                let r = self.first(child, &start)?;
+                Ok(self.productive(r))
             }
             _ => Err(type_error(step, format!("{}() cannot be modulated by {p:?}", step.name))),
         }

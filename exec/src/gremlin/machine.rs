@@ -33,6 +33,16 @@ pub struct Machine<'a> {
     depth: usize,
     /// False when no step reads paths or labels: equal traversers may then merge into one with a bulk.
     pub track_paths: bool,
+    /// How many `repeat()` bodies are running; step state such as `dedup`'s persists inside them.
+    pub in_repeat: usize,
+    /// `dedup` steps' seen objects, by step address, while a repeat runs.
+    pub dedup_state: HashMap<usize, std::collections::HashSet<GObj>>,
+    /// `SubgraphStrategy` filters, when the source has one.
+    pub subgraph: Option<super::subgraph::Subgraph>,
+    /// `ProductiveByStrategy`: a `by()` that yields nothing gives null instead of dropping the traverser.
+    pub productive_by: bool,
+    /// Side effects declared with a reducing operator: `withSideEffect("a", 1, sum)`.
+    pub reducers: HashMap<String, String>,
 }
 
 /// Whether any step (or child) reads the path: labels, `path`, `simplePath`, `tree`, `otherV`, …
@@ -62,10 +72,13 @@ pub fn merge_if_untracked(m: &Machine, input: Vec<Traverser>) -> Vec<Traverser> 
     }
 }
 
+/// What makes two traversers interchangeable when paths are not read.
+type BulkKey = (GObj, Vec<(Option<String>, u64)>, Option<GObj>);
+
 /// Merges equal traversers (same object, loops and sack) into one with the summed bulk,
 /// keeping first-seen order. Only valid when paths are not read.
 pub fn merge_bulk(input: Vec<Traverser>) -> Vec<Traverser> {
-    let mut index: HashMap<(GObj, Vec<(Option<String>, u64)>, Option<GObj>), usize> = HashMap::new();
+    let mut index: HashMap<BulkKey, usize> = HashMap::new();
     let mut out: Vec<Traverser> = Vec::with_capacity(input.len());
     for t in input {
         let key = (t.obj.clone(), t.loops.clone(), t.sack.clone());
@@ -92,7 +105,18 @@ pub fn type_error(step: &GStep, message: impl Into<String>) -> Error {
 
 impl<'a> Machine<'a> {
     pub fn new(ctx: &'a ExecContext) -> Machine<'a> {
-        Machine { ctx, side_effects: HashMap::new(), sack: None, depth: 0, track_paths: true }
+        Machine {
+            ctx,
+            side_effects: HashMap::new(),
+            sack: None,
+            depth: 0,
+            track_paths: true,
+            in_repeat: 0,
+            dedup_state: HashMap::new(),
+            subgraph: None,
+            productive_by: false,
+            reducers: HashMap::new(),
+        }
     }
 
     pub fn snapshot(&self) -> std::sync::Arc<Snapshot> {
@@ -109,13 +133,27 @@ impl<'a> Machine<'a> {
                     };
                     let value = self.constant(value, s)?;
                     self.side_effects.insert(name.to_string(), value);
+                    if let Some(GArg::Token(_, op)) = s.args.get(2) {
+                        self.reducers.insert(name.to_string(), op.clone());
+                    }
                 }
                 "withSack" => {
                     let Some(initial) = s.args.first() else { return Err(bad(s, "withSack needs a value")) };
                     let split = s.args.iter().any(|a| matches!(a, GArg::Token(_, v) if v == "clone"));
                     self.sack = Some(SackConfig { initial: initial.clone(), split });
                 }
-                // Strategies, bulk and path options do not change results we compute.
+                "withStrategies" => {
+                    for a in &s.args {
+                        match a {
+                            GArg::Strategy(n, config) if n == "SubgraphStrategy" => {
+                                self.subgraph = Some(super::subgraph::Subgraph::from_config(config));
+                            }
+                            GArg::Strategy(n, _) if n == "ProductiveByStrategy" => self.productive_by = true,
+                            _ => {}
+                        }
+                    }
+                }
+                // Other strategies, bulk and path options do not change results we compute.
                 _ => {}
             }
         }

@@ -8,6 +8,7 @@ mod math;
 mod object;
 mod predicate;
 mod steps;
+mod subgraph;
 mod traverser;
 
 use plexus_planner::gremlin::GTraversal;

@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 
 use plexus_storage::{GroupKey, NodeId, RelId, Snapshot, Value};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GObj {
     /// A scalar: null, boolean, number, string or temporal value.
     Val(Value),
@@ -31,6 +31,26 @@ pub enum GObj {
     Token(String),
 }
 
+/// Structural equality, except that an edge property is its key and value
+/// (TinkerPop: two edges' `weight=0.4` are one property), while a vertex
+/// property also belongs to its vertex.
+impl PartialEq for GObj {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (GObj::Val(a), GObj::Val(b)) => a == b,
+            (GObj::Vertex(a), GObj::Vertex(b)) | (GObj::Edge(a), GObj::Edge(b)) => a == b,
+            (GObj::Prop { owner: o1, key: k1, value: v1 }, GObj::Prop { owner: o2, key: k2, value: v2 }) => {
+                k1 == k2 && v1 == v2 && (matches!(**o1, GObj::Edge(_)) && matches!(**o2, GObj::Edge(_)) || o1 == o2)
+            }
+            (GObj::List(a), GObj::List(b)) | (GObj::Set(a), GObj::Set(b)) | (GObj::Path(a), GObj::Path(b)) => a == b,
+            (GObj::Map(a), GObj::Map(b)) => a == b,
+            (GObj::Entry(a), GObj::Entry(b)) => a == b,
+            (GObj::Token(a), GObj::Token(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 impl Eq for GObj {}
 
 impl Hash for GObj {
@@ -40,7 +60,9 @@ impl Hash for GObj {
             GObj::Val(v) => GroupKey(v.clone()).hash(state),
             GObj::Vertex(id) | GObj::Edge(id) => id.hash(state),
             GObj::Prop { owner, key, value } => {
-                owner.hash(state);
+                if !matches!(**owner, GObj::Edge(_)) {
+                    owner.hash(state);
+                }
                 key.hash(state);
                 value.hash(state);
             }
@@ -191,12 +213,31 @@ pub fn order(a: &GObj, b: &GObj) -> Ordering {
             GObj::Map(_) => 8,
         }
     }
+    // Gremlin's type order among scalars: null, boolean, number, temporal, string.
+    fn scalar_rank(v: &Value) -> u8 {
+        match v {
+            Value::Null => 0,
+            Value::Boolean(_) => 1,
+            Value::Integer(_) | Value::Float(_) => 2,
+            Value::String(_) => 4,
+            _ => 3,
+        }
+    }
     match (a, b) {
-        (GObj::Val(x), GObj::Val(y)) => x.order_cmp(y),
+        (GObj::Val(x), GObj::Val(y)) => scalar_rank(x).cmp(&scalar_rank(y)).then_with(|| x.order_cmp(y)),
         (GObj::Vertex(x), GObj::Vertex(y)) | (GObj::Edge(x), GObj::Edge(y)) => x.cmp(y),
         (GObj::Token(x), GObj::Token(y)) => x.cmp(y),
         (GObj::Prop { value: x, .. }, GObj::Prop { value: y, .. }) => order(x, y),
         (GObj::Entry(x), GObj::Entry(y)) => order(&x.0, &y.0).then_with(|| order(&x.1, &y.1)),
+        (GObj::Map(x), GObj::Map(y)) => {
+            for ((k1, v1), (k2, v2)) in x.iter().zip(y) {
+                let o = order(k1, k2).then_with(|| order(v1, v2));
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            x.len().cmp(&y.len())
+        }
         (GObj::List(x) | GObj::Set(x) | GObj::Path(x), GObj::List(y) | GObj::Set(y) | GObj::Path(y)) => {
             for (p, q) in x.iter().zip(y) {
                 let o = order(p, q);

@@ -66,7 +66,10 @@ fn type_of(obj: &GObj, name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     match obj {
         GObj::Val(v) => match (v, upper.as_str()) {
-            (Value::Integer(_), "INT" | "LONG" | "NUMBER" | "SHORT" | "BYTE" | "BIGINT") => true,
+            // Integers and floats do not keep their Java width: they answer to every width.
+            (Value::Integer(_), "INT" | "INTEGER" | "LONG" | "NUMBER" | "SHORT" | "BYTE" | "BIGINT" | "BIGINTEGER") => {
+                true
+            }
             (Value::Float(_), "DOUBLE" | "FLOAT" | "NUMBER" | "BIGDECIMAL") => true,
             (Value::String(_), "STRING") => true,
             (Value::Boolean(_), "BOOLEAN") => true,

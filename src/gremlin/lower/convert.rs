@@ -62,15 +62,52 @@ pub fn traversal(t: &Traversal, params: &Params) -> Result<GTraversal> {
             }
         }
         let mut s = step(ins, params)?;
-        if name == "repeat" {
-            s.modulators.append(&mut pending);
-        } else if !pending.is_empty() {
-            // A stray until()/emit() before a step other than repeat(): keep it on that step, unused.
-            s.modulators.append(&mut pending);
-        }
+        // until()/emit()/times() before any other step: validation reports the missing repeat().
+        s.modulators.append(&mut pending);
         out.steps.push(s);
     }
+    if let Some((name, _)) = pending.first() {
+        return Err(Error::argument(
+            "InvalidTraversal",
+            format!("The repeat()-traversal was not defined ({}() without repeat())", name.trim_end_matches("_before")),
+        ));
+    }
+    let without_connective = out.source.iter().any(|s| {
+        s.name == "withoutStrategies"
+            && s.args.iter().any(|a| matches!(a, GArg::Strategy(n, _) if n == "ConnectiveStrategy"))
+    });
+    if !without_connective {
+        out.steps = connectives(std::mem::take(&mut out.steps));
+    }
     Ok(out)
+}
+
+/// Infix `a.and().b` / `a.or().b`: the steps before and after become the two
+/// children (`or` binds looser than `and`).
+fn connectives(steps: Vec<GStep>) -> Vec<GStep> {
+    let infix = |s: &GStep, name: &str| s.name == name && s.args.is_empty();
+    for name in ["or", "and"] {
+        if let Some(i) = steps.iter().position(|s| infix(s, name)) {
+            let mut steps = steps;
+            let right: Vec<GStep> = steps.split_off(i + 1);
+            let op = steps.pop().unwrap_or_else(|| GStep::new(name, Vec::new(), 0));
+            // A g.V()… prefix stays outside: only the steps after the spawn step are the left operand.
+            let keep = if steps.first().is_some_and(|s| is_spawn(&s.name)) { 1 } else { 0 };
+            let left: Vec<GStep> = steps.split_off(keep.min(steps.len()));
+            let child = |steps: Vec<GStep>| {
+                GArg::Traversal(GTraversal { source: Vec::new(), steps: connectives(steps), rooted: false })
+            };
+            let mut combined = GStep::new(name, vec![child(left), child(right)], op.pos);
+            combined.labels = op.labels;
+            steps.push(combined);
+            return steps;
+        }
+    }
+    steps
+}
+
+fn is_spawn(name: &str) -> bool {
+    matches!(name, "V" | "E" | "inject" | "addV" | "addE" | "mergeV" | "mergeE")
 }
 
 fn syntax(ins: &Instruction, message: String) -> Error {
@@ -97,10 +134,10 @@ fn args(args: &[Argument], params: &Params) -> Result<Vec<GArg>> {
 
 pub fn arg(a: &Argument, params: &Params) -> Result<GArg> {
     Ok(match a {
-        Argument::Literal(GValue::Map(pairs)) => GArg::Map(
-            pairs.iter().map(|(k, v)| Ok((gvalue_arg(k, params)?, gvalue_arg(v, params)?))).collect::<Result<_>>()?,
-        ),
-        Argument::Literal(v) => gvalue_arg(v, params)?,
+        Argument::Literal(GValue::Map(pairs)) => {
+            GArg::Map(pairs.iter().map(|(k, v)| Ok((gvalue_arg(k)?, gvalue_arg(v)?))).collect::<Result<_>>()?)
+        }
+        Argument::Literal(v) => gvalue_arg(v)?,
         Argument::Traversal(t) => GArg::Traversal(traversal(t, params)?),
         Argument::Predicate(p) => GArg::Predicate(predicate(p, params)?),
         Argument::Enum(e) => token(&e.kind, &e.value),
@@ -131,13 +168,13 @@ fn token(kind: &str, value: &str) -> GArg {
     GArg::Token(kind.to_string(), value.to_string())
 }
 
-fn gvalue_arg(v: &GValue, params: &Params) -> Result<GArg> {
+fn gvalue_arg(v: &GValue) -> Result<GArg> {
     Ok(match v {
         GValue::Enum(e) => token(&e.kind, &e.value),
-        GValue::Cardinality(c, inner) => GArg::Cardinality(c.value.clone(), Box::new(gvalue_arg(inner, params)?)),
-        GValue::Map(pairs) if pairs.iter().any(|(k, _)| matches!(k, GValue::Enum(_))) => GArg::Map(
-            pairs.iter().map(|(k, v)| Ok((gvalue_arg(k, params)?, gvalue_arg(v, params)?))).collect::<Result<_>>()?,
-        ),
+        GValue::Cardinality(c, inner) => GArg::Cardinality(c.value.clone(), Box::new(gvalue_arg(inner)?)),
+        GValue::Map(pairs) if pairs.iter().any(|(k, _)| matches!(k, GValue::Enum(_))) => {
+            GArg::Map(pairs.iter().map(|(k, v)| Ok((gvalue_arg(k)?, gvalue_arg(v)?))).collect::<Result<_>>()?)
+        }
         other => GArg::Value(value(other)?),
     })
 }
@@ -246,7 +283,50 @@ fn predicate(p: &Predicate, params: &Params) -> Result<GPredicate> {
         "regex" => text(TextOp::Regex, false),
         "notRegex" => text(TextOp::Regex, true),
         "typeOf" => match one() {
-            Value::String(s) => GPredicate::TypeOf(s.rsplit('.').next().unwrap_or("").to_string()),
+            Value::String(s) => {
+                let name = s.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
+                const KNOWN: &[&str] = &[
+                    "INT",
+                    "INTEGER",
+                    "LONG",
+                    "SHORT",
+                    "BYTE",
+                    "BIGINT",
+                    "BIGINTEGER",
+                    "DOUBLE",
+                    "FLOAT",
+                    "BIGDECIMAL",
+                    "NUMBER",
+                    "STRING",
+                    "BOOLEAN",
+                    "CHAR",
+                    "DATETIME",
+                    "DATE",
+                    "OFFSETDATETIME",
+                    "DURATION",
+                    "UUID",
+                    "LIST",
+                    "SET",
+                    "MAP",
+                    "VERTEX",
+                    "EDGE",
+                    "ELEMENT",
+                    "PATH",
+                    "PROPERTY",
+                    "VPROPERTY",
+                    "TREE",
+                    "GRAPH",
+                    "BINARY",
+                    "NULL",
+                    "T",
+                    "DIRECTION",
+                    "MERGE",
+                ];
+                if !KNOWN.contains(&name.as_str()) {
+                    return Err(bad(format!("typeOf(): unknown type {s:?}")));
+                }
+                GPredicate::TypeOf(name)
+            }
             _ => return Err(bad("typeOf() takes a GType".into())),
         },
         "not" => match args.first() {

@@ -4,6 +4,7 @@
 
 mod convert;
 mod relational;
+mod validate;
 
 use plexus_planner::LogicalPlan;
 use plexus_storage::Result;
@@ -23,6 +24,7 @@ pub struct Lowered {
 /// Lowers `traversal` with its parameters bound (Gremlin parameters are values, not placeholders).
 pub fn lower(traversal: &Traversal, params: &Params) -> Result<Lowered> {
     let program = convert::traversal(traversal, params)?;
+    validate::check(&program)?;
     let columns = vec![RESULT_COLUMN.to_string()];
     if let Some(plan) = relational::lower(&program, RESULT_COLUMN) {
         return Ok(Lowered { plan, columns });

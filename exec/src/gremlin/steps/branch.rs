@@ -120,36 +120,52 @@ fn choose(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec<Trav
                     GArg::Predicate(p) => Some(GObj::Val(Value::Boolean(test(p, &t.obj)?))),
                     _ => return Err(bad(step, "choose() needs a traversal")),
                 };
-                let mut chosen: Option<&GTraversal> = None;
+                let Some(value) = value else {
+                    // The selector yielded nothing: option(Pick.unproductive) or pass through.
+                    match options.iter().find(|(k, _)| matches!(k, GArg::Token(_, v) if v == "unproductive")) {
+                        Some((_, b)) => put(Some(b), t.clone()),
+                        None => put(None, t.clone()),
+                    }
+                    continue;
+                };
+                let mut chosen: Vec<&GTraversal> = Vec::new();
                 for (key, branch) in &options {
-                    let hit = match (key, &value) {
-                        (GArg::Token(_, v), _) if v == "none" => false,
-                        (GArg::Token(_, v), _) if v == "any" => false,
-                        (GArg::Predicate(p), Some(val)) => test(p, val)?,
-                        (GArg::Traversal(c), _) => m.exists(c, t)?,
-                        (other, Some(val)) => equals(&m.constant(other, step)?, val),
-                        _ => false,
+                    let hit = match key {
+                        GArg::Token(_, v) if v == "none" || v == "any" || v == "unproductive" => false,
+                        GArg::Predicate(p) => test(p, &value)?,
+                        GArg::Traversal(_) if step.name == "choose" => {
+                            return Err(bad(step, "Traversal is not allowed as a Pick token for choose()"))
+                        }
+                        GArg::Traversal(c) => {
+                            let mut at = t.clone();
+                            at.obj = value.clone();
+                            m.exists(c, &at)?
+                        }
+                        other => equals(&m.constant(other, step)?, &value),
                     };
                     if hit {
-                        chosen = Some(branch);
-                        break;
+                        chosen.push(branch);
+                        // choose() takes the first matching option; branch() takes them all.
+                        if step.name == "choose" {
+                            break;
+                        }
                     }
                 }
-                let fallback =
-                    options.iter().find(|(k, _)| matches!(k, GArg::Token(_, v) if v == "none")).map(|(_, b)| *b);
-                let any: Vec<&GTraversal> = options
-                    .iter()
-                    .filter(|(k, _)| matches!(k, GArg::Token(_, v) if v == "any"))
-                    .map(|(_, b)| *b)
-                    .collect();
-                for b in &any {
-                    put(Some(b), t.clone());
+                for (key, branch) in &options {
+                    if matches!(key, GArg::Token(_, v) if v == "any") {
+                        chosen.push(branch);
+                    }
                 }
-                match chosen.or(fallback) {
-                    Some(b) => put(Some(b), t.clone()),
-                    // choose() without a matching option keeps the traverser; branch() drops it.
-                    None if step.name == "choose" && any.is_empty() => put(None, t.clone()),
-                    None => {}
+                if chosen.is_empty() {
+                    match options.iter().find(|(k, _)| matches!(k, GArg::Token(_, v) if v == "none")) {
+                        Some((_, b)) => put(Some(b), t.clone()),
+                        // choose() without a matching option keeps the traverser; branch() drops it.
+                        None if step.name == "choose" => put(None, t.clone()),
+                        None => {}
+                    }
+                }
+                for b in chosen {
+                    put(Some(b), t.clone());
                 }
             }
         }
@@ -230,7 +246,10 @@ fn repeat(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec<Trav
         if go.is_empty() {
             break;
         }
-        let mut results = m.run(body, go)?;
+        m.in_repeat += 1;
+        let results = m.run(body, go);
+        m.in_repeat -= 1;
+        let mut results = results?;
         if !m.track_paths {
             results = crate::gremlin::machine::merge_bulk(results);
         }
@@ -256,6 +275,9 @@ fn repeat(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec<Trav
     }
     for t in &mut out {
         t.loops.pop();
+    }
+    if m.in_repeat == 0 {
+        m.dedup_state.clear();
     }
     Ok(out)
 }

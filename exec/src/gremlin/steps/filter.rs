@@ -375,7 +375,10 @@ fn dedup(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec<Trave
     if is_local(step) {
         let mut out = Vec::new();
         for t in input {
-            let items = t.obj.items().ok_or_else(|| type_error(step, "dedup(local) needs a collection"))?;
+            let Some(items) = t.obj.items() else {
+                out.push(t.clone());
+                continue;
+            };
             let mut seen = HashSet::new();
             let kept: Vec<GObj> = items.into_iter().filter(|i| seen.insert(i.clone())).collect();
             out.push(t.split(match &t.obj {
@@ -386,7 +389,9 @@ fn dedup(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec<Trave
         return Ok(out);
     }
     let labels: Vec<&str> = step.args.iter().filter_map(GArg::as_str).collect();
-    let mut seen = HashSet::new();
+    // Inside repeat() the step keeps what it saw across iterations, as one step instance does.
+    let state_key = step as *const GStep as usize;
+    let mut seen = if m.in_repeat > 0 { m.dedup_state.remove(&state_key).unwrap_or_default() } else { HashSet::new() };
     let mut out = Vec::new();
     for t in input {
         let key = if labels.is_empty() {
@@ -413,6 +418,9 @@ fn dedup(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec<Trave
             kept.bulk = 1;
             out.push(kept);
         }
+    }
+    if m.in_repeat > 0 {
+        m.dedup_state.insert(state_key, seen);
     }
     Ok(out)
 }
@@ -457,7 +465,8 @@ fn range(_m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec<Trav
             };
             let (s, e) = slice(items.len());
             let part: Vec<GObj> = items[s..e].to_vec();
-            let single = step.name != "skip" && hi - lo == 1 && !matches!(t.obj, GObj::Map(_));
+            // 3.8 keeps the collection type even for one element.
+            let single = false;
             let obj = match &t.obj {
                 _ if single => match part.into_iter().next() {
                     Some(o) => o,

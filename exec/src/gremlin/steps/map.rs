@@ -19,11 +19,12 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
             let keys: Vec<&str> = step.args.iter().filter_map(GArg::as_str).collect();
             for t in input {
                 for (key, value) in element_properties(m, step, &t.obj, &keys)? {
-                    let obj = if step.name == "values" {
-                        value
-                    } else {
-                        GObj::Prop { owner: Box::new(t.obj.clone()), key, value: Box::new(value) }
-                    };
+                    let prop = GObj::Prop { owner: Box::new(t.obj.clone()), key, value: Box::new(value) };
+                    if m.subgraph.is_some() && !m.keep_property(&prop)? {
+                        continue;
+                    }
+                    let GObj::Prop { value, .. } = &prop else { continue };
+                    let obj = if step.name == "values" { (**value).clone() } else { prop.clone() };
                     out.push(t.split(obj));
                 }
             }
@@ -127,16 +128,14 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
             let by = bys(step);
             for t in input {
                 let mut bindings = Vec::new();
-                let mut by_i = 0;
                 let mut unproductive = false;
-                for v in &vars {
+                for (by_i, v) in vars.iter().enumerate() {
                     let obj = if v == "_" {
                         t.obj.clone()
                     } else {
                         select_label(m, t, v).ok_or_else(|| bad(step, format!("math(): no value for variable {v}")))?
                     };
                     let projection = if by.is_empty() { None } else { by[by_i % by.len()].projection.clone() };
-                    by_i += 1;
                     match m.project_obj(projection.as_ref(), &obj, t, step)? {
                         Some(GObj::Val(v2)) if v2.is_number() => {
                             bindings.push((v.clone(), v2.as_f64().unwrap_or(f64::NAN)))
@@ -192,6 +191,8 @@ pub fn element_properties(m: &Machine, step: &GStep, obj: &GObj, keys: &[&str]) 
                 .map(|(k, v)| (super::display(k), v.clone()))
                 .collect())
         }
+        // A property's own properties (meta-properties) are not stored.
+        GObj::Prop { .. } => return Ok(Vec::new()),
         _ => return Err(type_error(step, format!("{}() needs an element", step.name))),
     };
     let mut out = Vec::new();

@@ -57,7 +57,23 @@ fn props_match(m: &Machine, obj: &GObj, entries: &[(GObj, GObj)]) -> bool {
     })
 }
 
+/// Keys starting with `~` are reserved (hidden) in TinkerPop.
+fn check_hidden(step: &GStep, entries: &[(GObj, GObj)]) -> Result<()> {
+    for (k, v) in entries {
+        if let Some(key) = k.as_str().filter(|k| k.starts_with('~')) {
+            return Err(bad(step, format!("Property key can not be a hidden key: {key}")));
+        }
+        if token_key(k) == Some("T.label") {
+            if let Some(l) = v.as_str().filter(|l| l.starts_with('~')) {
+                return Err(bad(step, format!("Label can not be a hidden key: {l}")));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn apply_props(m: &mut Machine, step: &GStep, obj: &GObj, entries: &[(GObj, GObj)], creating: bool) -> Result<()> {
+    check_hidden(step, entries)?;
     for (k, v) in entries {
         match (token_key(k), k.as_str()) {
             (Some("T.label" | "T.id"), _) if !creating => {
@@ -81,6 +97,7 @@ pub fn merge_v(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec
     let mut out = Vec::new();
     for t in input {
         let search = search_map(m, step, t)?;
+        check_hidden(step, &search)?;
         let snap = m.snapshot();
         let label = search.iter().find(|(k, _)| token_key(k) == Some("T.label")).map(|(_, v)| v.clone());
         let id = search.iter().find(|(k, _)| token_key(k) == Some("T.id")).map(|(_, v)| v.clone());
@@ -105,6 +122,13 @@ pub fn merge_v(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec
         });
         if candidates.is_empty() {
             let on_create = option_map(m, step, "onCreate", t)?;
+            if let Some(c) = &on_create {
+                check_hidden(step, c)?;
+                let overrides = c.iter().any(|(k, v)| search.iter().any(|(sk, sv)| sk == k && sv != v));
+                if overrides {
+                    return Err(bad(step, "option(onCreate) cannot override values from merge() argument"));
+                }
+            }
             let label = match on_create.as_ref().and_then(|c| c.iter().find(|(k, _)| token_key(k) == Some("T.label"))) {
                 Some((_, l)) => Some(l.clone()),
                 None => label,

@@ -1,7 +1,9 @@
 //! The steps, by family; `apply` dispatches on the step name.
 
 mod branch;
+mod convert;
 mod filter;
+mod lists;
 mod map;
 mod merge;
 mod mutate;
@@ -40,6 +42,12 @@ pub fn apply(m: &mut Machine, step: &GStep, input: Vec<Traverser>) -> Result<Vec
         return Ok(out);
     }
     if let Some(out) = strings::apply(m, step, &input)? {
+        return Ok(out);
+    }
+    if let Some(out) = lists::apply(m, step, &input)? {
+        return Ok(out);
+    }
+    if let Some(out) = convert::apply(m, step, &input)? {
         return Ok(out);
     }
     Err(Error::new(

@@ -28,9 +28,9 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
                     Some([a]) => Some(id_text(&m.constant(a, step)?)),
                     _ => None,
                 };
-                let id = m
-                    .ctx
-                    .with_txn(|txn| txn.create_node_with_external_id(ext.as_deref(), &[label.clone()], Vec::new()))?;
+                let id = m.ctx.with_txn(|txn| {
+                    txn.create_node_with_external_id(ext.as_deref(), std::slice::from_ref(&label), Vec::new())
+                })?;
                 out.push(t.split(GObj::Vertex(id)));
             }
             out

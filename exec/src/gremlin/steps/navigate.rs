@@ -60,7 +60,48 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
         }
         _ => return Ok(None),
     };
-    Ok(Some(out))
+    if m.subgraph.is_none() {
+        return Ok(Some(out));
+    }
+    // Under SubgraphStrategy a move to a vertex also needs a visible edge to it.
+    let mut visible = Vec::with_capacity(out.len());
+    for t in out {
+        let keep = match (&t.obj, step.name.as_str()) {
+            (GObj::Vertex(v), "out" | "in" | "both") => {
+                let prev = t.path.as_ref().and_then(|p| p.prev.as_ref()).map(|p| p.obj.clone());
+                let via_visible_edge = match prev {
+                    Some(GObj::Vertex(from)) => {
+                        let mut edges = Vec::new();
+                        let dirs: &[Direction] = match step.name.as_str() {
+                            "out" => &[Direction::Outgoing],
+                            "in" => &[Direction::Incoming],
+                            _ => &[Direction::Outgoing, Direction::Incoming],
+                        };
+                        for &d in dirs {
+                            snap.expand(from, d, &type_ids(&snap, step)?.unwrap_or_default(), &mut edges);
+                        }
+                        let mut any = false;
+                        for (r, n) in edges {
+                            if n == *v && m.keep_edge(r)? {
+                                any = true;
+                                break;
+                            }
+                        }
+                        any
+                    }
+                    _ => true,
+                };
+                via_visible_edge && m.keep_vertex(*v)?
+            }
+            (GObj::Vertex(v), _) => m.keep_vertex(*v)?,
+            (GObj::Edge(e), _) => m.keep_edge(*e)?,
+            _ => true,
+        };
+        if keep {
+            visible.push(t);
+        }
+    }
+    Ok(Some(visible))
 }
 
 /// Each input traverser moves to every object `f` gives for it.
@@ -84,7 +125,7 @@ fn neighbours(snap: &Snapshot, v: NodeId, dirs: &[Direction], types: Option<&[Ty
     for &d in dirs {
         buf.clear();
         match types {
-            Some(ts) if ts.is_empty() => continue,
+            Some([]) => continue,
             Some(ts) => snap.expand(v, d, ts, &mut buf),
             None => snap.expand(v, d, &[], &mut buf),
         }

@@ -233,13 +233,6 @@ fn sort_by(m: &mut Machine, step: &GStep, items: Vec<Traverser>, by: &[By]) -> R
         }
         keyed.push((keys, t));
     }
-    for (keys, _) in &keyed {
-        for k in keys {
-            if matches!(k, GObj::Map(_)) && by.iter().all(|b| b.projection.is_none()) {
-                return Err(type_error(step, "order() cannot compare maps; use by()"));
-            }
-        }
-    }
     if by.iter().any(|b| b.shuffle) {
         keyed.reverse();
         return Ok(keyed.into_iter().map(|(_, t)| t).collect());

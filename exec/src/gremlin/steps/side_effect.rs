@@ -32,9 +32,24 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
                     }
                 }
             }
+            if let Some(op) = m.reducers.get(&key).cloned() {
+                let mut acc = m.side_effects.remove(&key).unwrap_or(GObj::NULL);
+                for i in items {
+                    acc = operator(step, &op, acc, i)?;
+                }
+                m.side_effects.insert(key, acc);
+                return Ok(Some(input.to_vec()));
+            }
             let entry = m.side_effects.entry(key).or_insert_with(|| GObj::List(Vec::new()));
             match entry {
                 GObj::List(existing) => existing.extend(items),
+                GObj::Set(existing) => {
+                    for i in items {
+                        if !existing.contains(&i) {
+                            existing.push(i);
+                        }
+                    }
+                }
                 other => {
                     let mut all = other.items().unwrap_or_else(|| vec![other.clone()]);
                     all.extend(items);
@@ -91,13 +106,14 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
             // At the start of a traversal the input is the one empty start traverser.
             let starting = input.len() == 1 && input[0].path.is_none();
             let base = input.first().cloned().unwrap_or_else(|| Traverser::start(GObj::NULL));
+            // Mid-traversal the incoming traversers come first, then the injected values.
+            if !starting {
+                out.extend(input.iter().cloned());
+            }
             for v in values {
                 let mut t = Traverser::start(v);
                 t.sack = base.sack.clone();
                 out.push(t);
-            }
-            if !starting {
-                out.extend(input.iter().cloned());
             }
             out
         }

@@ -44,6 +44,25 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
     if !STRING_STEPS.contains(&name) {
         return Ok(None);
     }
+    if name == "asString" && !is_local(step) {
+        // Elements print as TinkerPop does: v[id], e[id][out-label->in].
+        let mut out = Vec::new();
+        for t in input {
+            let s = match &t.obj {
+                GObj::Vertex(_) => GObj::Val(Value::String(format!("v[{}]", super::display(&m.id_of(&t.obj, step)?)))),
+                GObj::Edge(e) => {
+                    let snap = m.snapshot();
+                    let (s, d, _) = snap.rel_endpoints(*e).unwrap_or((0, 0, 0));
+                    let id = |n| m.id_of(&GObj::Vertex(n), step).map(|i| super::display(&i));
+                    let label = super::display(&m.label_of(&t.obj, step)?);
+                    GObj::Val(Value::String(format!("e[{}][{}-{label}->{}]", e, id(s)?, id(d)?)))
+                }
+                other => one(step, &[], other)?,
+            };
+            out.push(t.split(s));
+        }
+        return Ok(Some(out));
+    }
     let local = is_local(step);
     let args: Vec<&GArg> = step.args.iter().skip(usize::from(local)).collect();
     let mut out = Vec::new();
