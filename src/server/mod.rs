@@ -1,6 +1,20 @@
 //! Server mode: Plexus over the network. One tokio runtime; Bolt for the
 //! Neo4j drivers and HTTP in Neptune's forms (the Gremlin Server protocol
-//! comes later).
+//! comes later, as routes on the same HTTP router).
+//!
+//! How a Bolt connection runs (`bolt/connection.rs`): the async task reads
+//! bytes and reassembles every complete request; the batch goes to the
+//! connection's `Session` on a blocking thread (queries use rayon and may
+//! wait for the writer lock), whose responses reach the socket through a
+//! bounded channel while it works, so a large PULL streams with
+//! backpressure. Requests are handled strictly in order, RESET included
+//! (nothing can interrupt a running query yet). An explicit transaction with a
+//! time limit (`query_timeout`, or the client's `tx_timeout`) that sits idle
+//! past it is rolled back by a timer, freeing the single writer.
+//!
+//! Errors map to protocol codes in one place per protocol:
+//! `bolt/errors.rs` (Neo4j status codes plus GQL fields) and
+//! `http/errors.rs` (Neptune exception names).
 
 pub mod bolt;
 pub mod http;
