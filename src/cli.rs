@@ -68,6 +68,30 @@ pub enum Command {
         plexus load --data-dir air --format gremlin-csv ../shared/data/air-routes\n  \
         plexus load --format opencypher-csv nodes.csv rels.csv --no-fail-on-error")]
     Load(LoadArgs),
+    /// Generate a synthetic graph as Neptune Gremlin CSV (for `plexus load` and benchmarks).
+    #[command(subcommand)]
+    Generate(GenerateCommand),
+}
+
+/// `plexus generate ...`.
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// A Graph500-style Kronecker (R-MAT) graph: 2^scale `Node` vertices and
+    /// edge-factor * 2^scale `LINK` edges, written as vertices.csv and edges.csv.
+    Kronecker {
+        /// log2 of the number of vertices (20 → 1M).
+        #[arg(long, default_value_t = 16)]
+        scale: u32,
+        /// Edges per vertex.
+        #[arg(long, default_value_t = 16)]
+        edge_factor: u64,
+        /// Random seed (the same seed gives the same graph).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The output directory.
+        #[arg(value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 /// Neptune's bulk-load CSV dialects.

@@ -17,8 +17,8 @@ use plexus_storage::durable::{self, DurableOptions, Stop, WalOptions};
 use plexus_storage::GraphConfig;
 
 use cli::{
-    Cli, Command, CsvDialect, ExportArgs, GraphFormat, ImportArgs, LoadArgs, QueryArgs, RestoreArgs, ServeArgs,
-    SnapshotCommand, StoreArgs,
+    Cli, Command, CsvDialect, ExportArgs, GenerateCommand, GraphFormat, ImportArgs, LoadArgs, QueryArgs, RestoreArgs,
+    ServeArgs, SnapshotCommand, StoreArgs,
 };
 
 fn main() -> ExitCode {
@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export(&args),
         Command::Import(args) => import(&args),
         Command::Load(args) => load(&args),
+        Command::Generate(command) => generate(command),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
@@ -294,5 +295,21 @@ fn load(args: &LoadArgs) -> io::Result<bool> {
         secs - parsed.as_secs_f64(),
         report.bad_lines
     );
+    Ok(true)
+}
+
+/// `plexus generate`.
+fn generate(command: GenerateCommand) -> io::Result<bool> {
+    let GenerateCommand::Kronecker { scale, edge_factor, seed, out } = command;
+    let started = std::time::Instant::now();
+    let spec = plexus::load::kronecker::KroneckerSpec { scale, edge_factor, seed };
+    let (vertices, edges) = plexus::load::kronecker::write_csv(spec, &out).map_err(io_error)?;
+    eprintln!(
+        "wrote {} vertices and {} edges in {:.2} s",
+        1u64 << scale,
+        edge_factor << scale,
+        started.elapsed().as_secs_f64()
+    );
+    println!("{}\n{}", vertices.display(), edges.display());
     Ok(true)
 }

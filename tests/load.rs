@@ -121,3 +121,17 @@ fn bad_lines_name_file_and_line() {
     assert!(err.message.contains(":2: 3 fields but the header has 2"), "{}", err.message);
     assert!(csv_files(&[tmp.path().join("missing")]).is_err());
 }
+
+#[test]
+fn a_generated_kronecker_graph_loads_with_every_edge() {
+    use plexus::load::kronecker::{write_csv, KroneckerSpec};
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = KroneckerSpec { scale: 9, edge_factor: 8, seed: 3 };
+    let (vertices, edges) = write_csv(spec, tmp.path()).unwrap();
+    let (graph, report) = load(&[vertices, edges], CsvFormat::Gremlin, LoadOptions::default(), &no_progress).unwrap();
+    assert_eq!((report.nodes, report.relationships), (512, 8 * 512));
+    let db = Database::from_graph(graph);
+    let degrees = rows(&db, "MATCH (n:Node)-[:LINK]->() WITH n, count(*) AS d RETURN max(d), sum(d)");
+    assert_eq!(degrees[0][1], Value::Integer(8 * 512));
+    assert!(matches!(degrees[0][0], Value::Integer(m) if m > 8 * 5), "skewed degrees: {degrees:?}");
+}

@@ -7,6 +7,7 @@
 mod field;
 mod files;
 mod header;
+pub mod kronecker;
 mod rows;
 
 use std::path::{Path, PathBuf};
