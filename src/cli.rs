@@ -9,7 +9,7 @@ use plexus_storage::durable::SyncMode;
 /// Plexus: a property-graph database queried with openCypher, kept in a data
 /// directory (`./plexus-data` unless `--data-dir` or `--in-memory` says otherwise).
 #[derive(Debug, Parser)]
-#[command(name = "plexus", version, about, long_about = None)]
+#[command(name = "plexus", version, about, long_about = None, args_override_self = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -186,6 +186,11 @@ fn parse_sync(s: &str) -> Result<SyncMode, String> {
 /// Arguments of `plexus serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// Read settings from a TOML file whose keys are these flags
+    /// (`bolt_port = 7687`, `data_dir = "db"`, `in_memory = true`); flags
+    /// given on the command line win.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
     /// The address to listen on (both ports).
@@ -324,6 +329,13 @@ mod tests {
         assert_eq!(args.params, vec!["a=1".to_string()]);
         assert_eq!(args.store.data_dir, PathBuf::from("plexus-data"));
         assert_eq!(args.store.sync, SyncMode::Always);
+    }
+
+    #[test]
+    fn later_flags_override_earlier_ones() {
+        let cli = Cli::try_parse_from(["plexus", "serve", "--bolt-port", "9000", "--bolt-port", "9001"]);
+        let Ok(Cli { command: Command::Serve(args) }) = cli else { panic!("parse failed") };
+        assert_eq!(args.bolt_port, 9001);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! restore, export and import.
 
 mod cli;
+mod serve_config;
 
 use std::io::{self, Read};
 use std::process::ExitCode;
@@ -22,7 +23,14 @@ use cli::{
 };
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args = match serve_config::expand(std::env::args_os().collect()) {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("plexus: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cli = Cli::parse_from(args);
     if !matches!(cli.command, Command::Serve(_)) {
         // Warnings (a cut WAL tail, a skipped checkpoint) go to stderr; RUST_LOG=info shows more.
         // The server logs at info by default (`plexus::server::init_logging`).
