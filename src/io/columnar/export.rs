@@ -6,7 +6,7 @@ use std::sync::Arc;
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use plexus_storage::{Error, KeyId, LabelId, NodeId, PropertyArray, Snapshot, TypeId};
+use plexus_storage::{Error, KeyId, LabelId, NodeId, PropertyArray, RelId, Snapshot, TypeId};
 
 use super::error::os;
 use super::files::BatchWriter;
@@ -70,8 +70,8 @@ fn prepare(dir: &Path) -> Result<(), Error> {
 }
 
 /// Live relationship ids grouped by type id, ascending.
-fn rels_by_type(snapshot: &Snapshot) -> Vec<Vec<u64>> {
-    let mut by_type: Vec<Vec<u64>> = vec![Vec::new(); snapshot.types().len()];
+fn rels_by_type(snapshot: &Snapshot) -> Vec<Vec<RelId>> {
+    let mut by_type: Vec<Vec<RelId>> = vec![Vec::new(); snapshot.types().len()];
     let mut ids = Vec::new();
     let cap = snapshot.rel_capacity();
     for start in (0..cap).step_by(BATCH_ROWS) {
@@ -92,11 +92,12 @@ fn rels_by_type(snapshot: &Snapshot) -> Vec<Vec<u64>> {
 #[derive(Clone, Copy)]
 enum Entities<'a> {
     Nodes(&'a [NodeId]),
-    Rels(&'a [u64]),
+    Rels(&'a [RelId]),
 }
 
 impl Entities<'_> {
-    fn ids(self) -> &'static str {
+    /// What the rows are, for messages.
+    fn what(self) -> &'static str {
         match self {
             Entities::Nodes(_) => "nodes",
             Entities::Rels(_) => "relationships",
@@ -181,7 +182,7 @@ fn write_file(
     fields.extend(columns.iter().map(|&(k, ty)| ty.field(snapshot.key_name(k))));
     let schema: SchemaRef = Arc::new(Schema::new(fields));
     let path = dir.join(&file);
-    let failed = |e: String| os(&format!("write {} to", rows.ids()), &path, e);
+    let failed = |e: String| os(&format!("write {} to", rows.what()), &path, e);
     let mut writer = BatchWriter::create(&path, schema.clone(), format).map_err(failed)?;
     for chunk in ids.chunks(BATCH_ROWS) {
         let mut arrays = rows.own_columns(snapshot, chunk)?;
