@@ -68,9 +68,39 @@ pub enum Command {
         plexus load --data-dir air --format gremlin-csv ../shared/data/air-routes\n  \
         plexus load --format opencypher-csv nodes.csv rels.csv --no-fail-on-error")]
     Load(LoadArgs),
+    /// Manage the users the server authenticates (argon2 password hashes in DIR/users.toml).
+    #[command(subcommand)]
+    User(UserCommand),
     /// Generate a synthetic graph as Neptune Gremlin CSV (for `plexus load` and benchmarks).
     #[command(subcommand)]
     Generate(GenerateCommand),
+}
+
+/// `plexus user ...`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user, or set an existing user's password.
+    Add {
+        /// The user name.
+        name: String,
+        /// The password (default: the first line of stdin, so it stays out of the shell history).
+        #[arg(long)]
+        password: Option<String>,
+        /// The data directory whose server the user logs in to.
+        #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+        data_dir: PathBuf,
+    },
+    /// Remove a user.
+    Remove {
+        name: String,
+        #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+        data_dir: PathBuf,
+    },
+    /// List the user names.
+    List {
+        #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+        data_dir: PathBuf,
+    },
 }
 
 /// `plexus generate ...`.
@@ -208,6 +238,9 @@ pub struct ServeArgs {
     /// Refuse connections beyond this many.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub max_connections: usize,
+    /// Require Bolt basic authentication against the users of `plexus user add`.
+    #[arg(long)]
+    pub auth: bool,
 }
 
 /// Arguments of `plexus shell`.

@@ -10,6 +10,7 @@ pub mod load;
 pub mod procedures;
 pub mod server;
 pub mod shell;
+pub mod users;
 
 pub use db::{Database, Params, QueryResult, QueryStats, Transaction};
 pub use plexus_storage::{Error, ErrorClass, Snapshot, Value};

@@ -19,7 +19,7 @@ use plexus_storage::GraphConfig;
 
 use cli::{
     Cli, Command, CsvDialect, ExportArgs, GenerateCommand, GraphFormat, ImportArgs, LoadArgs, QueryArgs, RestoreArgs,
-    ServeArgs, SnapshotCommand, StoreArgs,
+    ServeArgs, SnapshotCommand, StoreArgs, UserCommand,
 };
 
 fn main() -> ExitCode {
@@ -48,6 +48,7 @@ fn main() -> ExitCode {
         Command::Import(args) => import(&args),
         Command::Load(args) => load(&args),
         Command::Generate(command) => generate(command),
+        Command::User(command) => user(command),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
@@ -83,15 +84,26 @@ fn serve(args: &ServeArgs) -> io::Result<bool> {
         let r = store.recovery();
         tracing::info!(dir = %store.dir().display(), seq = r.seq, replayed = r.replayed, "data directory open");
     }
-    if !args.listen.is_loopback() {
-        tracing::warn!(address = %args.listen, "listening beyond this machine without authentication");
+    if !args.listen.is_loopback() && !args.auth {
+        tracing::warn!(address = %args.listen, "listening beyond this machine without authentication (see --auth)");
     }
+    let authenticator: std::sync::Arc<dyn plexus::server::bolt::auth::Authenticator> = if args.auth {
+        let path = plexus::users::users_file(&args.store.data_dir);
+        let users = plexus::users::Users::load(&path).map_err(io_error)?;
+        if users.is_empty() {
+            return Err(io::Error::other(format!("--auth needs users: none in {} (plexus user add)", path.display())));
+        }
+        std::sync::Arc::new(plexus::users::UserAuthenticator::new(users))
+    } else {
+        std::sync::Arc::new(plexus::server::bolt::auth::AcceptAll)
+    };
     let timeout = (args.query_timeout_ms > 0).then(|| std::time::Duration::from_millis(args.query_timeout_ms));
     let config = plexus::server::ServerConfig {
         bolt_addr: std::net::SocketAddr::new(args.listen, args.bolt_port),
         http_addr: Some(std::net::SocketAddr::new(args.listen, args.http_port)),
         query_timeout: timeout,
         max_connections: args.max_connections,
+        authenticator,
         ..Default::default()
     };
     let outcome = plexus::server::run(db.clone(), config).map(|()| true);
@@ -319,5 +331,42 @@ fn generate(command: GenerateCommand) -> io::Result<bool> {
         started.elapsed().as_secs_f64()
     );
     println!("{}\n{}", vertices.display(), edges.display());
+    Ok(true)
+}
+
+/// `plexus user add|remove|list`.
+fn user(command: UserCommand) -> io::Result<bool> {
+    use plexus::users::{users_file, Users};
+    match command {
+        UserCommand::Add { name, password, data_dir } => {
+            let password = match password {
+                Some(p) => p,
+                None => {
+                    let mut line = String::new();
+                    io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\n', '\r']).to_string()
+                }
+            };
+            std::fs::create_dir_all(&data_dir)?;
+            let path = users_file(&data_dir);
+            let mut users = Users::load(&path).map_err(io_error)?;
+            users.set_password(&name, &password).map_err(io_error)?;
+            users.save(&path).map_err(io_error)?;
+            eprintln!("user {name} saved in {}", path.display());
+        }
+        UserCommand::Remove { name, data_dir } => {
+            let path = users_file(&data_dir);
+            let mut users = Users::load(&path).map_err(io_error)?;
+            if !users.remove(&name) {
+                return Err(io::Error::other(format!("no user {name} in {}", path.display())));
+            }
+            users.save(&path).map_err(io_error)?;
+        }
+        UserCommand::List { data_dir } => {
+            for name in Users::load(&users_file(&data_dir)).map_err(io_error)?.names() {
+                println!("{name}");
+            }
+        }
+    }
     Ok(true)
 }

@@ -274,3 +274,21 @@ fn load_bulk_loads_neptune_csv_durably() {
     let out = plexus_in(cwd.path(), &["load", "--data-dir", "air", "--format", "gremlin-csv", air], "");
     assert!(!out.status.success(), "loading into a directory with data is refused");
 }
+
+#[test]
+fn users_are_added_listed_and_removed_and_auth_needs_them() {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = plexus_in(cwd.path(), &["serve", "--auth", "--bolt-port", "0", "--http-port", "0"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--auth needs users"), "{}", stderr(&out));
+    let out = plexus_in(cwd.path(), &["user", "add", "ada"], "s3cret\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = plexus_in(cwd.path(), &["user", "add", "bob", "--password", "pw"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let users = std::fs::read_to_string(cwd.path().join("plexus-data/users.toml")).unwrap();
+    assert!(users.contains("$argon2id$") && !users.contains("s3cret"), "{users}");
+    assert_eq!(stdout(&plexus_in(cwd.path(), &["user", "list"], "")), "ada\nbob\n");
+    assert!(plexus_in(cwd.path(), &["user", "remove", "bob"], "").status.success());
+    assert!(!plexus_in(cwd.path(), &["user", "remove", "bob"], "").status.success());
+    assert_eq!(stdout(&plexus_in(cwd.path(), &["user", "list"], "")), "ada\n");
+}
