@@ -454,6 +454,50 @@ fn corrupt_files_are_errors_not_panics() {
     }
 }
 
+/// Bytes flipped anywhere in a file: the import reads it (the flip hit nothing checked) or names a bad file;
+/// a decoder's panic never escapes.
+#[test]
+fn flipped_bytes_never_panic() {
+    let mut b = GraphBuilder::new();
+    for i in 0..200i64 {
+        let mixed = if i % 2 == 0 { Value::Integer(i) } else { Value::from("odd") };
+        let p = vec![("x", i.into()), ("s", format!("s{i}").into()), ("l", vec![i as f64].into()), ("m", mixed)];
+        b.add_node_with_external_id(&format!("e{i}"), &["A", "B"], props(p)).unwrap();
+    }
+    let s = b.finish().snapshot();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for format in FORMATS {
+        let dir = out_dir(&tmp, format.extension());
+        export(&s, &dir, format).unwrap();
+        let path = dir.join(format!("nodes_A.{}", format.extension()));
+        let original = std::fs::read(&path).unwrap();
+        let mut failures = 0;
+        for _ in 0..150 {
+            let mut bytes = original.clone();
+            for _ in 0..3 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let at = (seed % bytes.len() as u64) as usize;
+                bytes[at] ^= (seed >> 56) as u8 | 1;
+            }
+            std::fs::write(&path, &bytes).unwrap();
+            let outcome = std::panic::catch_unwind(|| import(&dir).map(|_| ()));
+            match outcome.unwrap_or_else(|_| panic!("{format:?}: a panic escaped the import")) {
+                Ok(()) => {}
+                Err(e) => {
+                    assert_eq!(e.detail, "InvalidColumnarFile", "{e}");
+                    // A flipped `_id` can surface in the other label's file, as a second node with that external id.
+                    assert!(e.message.starts_with("nodes_A.") || e.message.starts_with("nodes_B."), "{e}");
+                    failures += 1;
+                }
+            }
+        }
+        assert!(failures > 0, "{format:?}: some flips must be caught");
+    }
+}
+
 #[test]
 fn bad_directories_and_manifests() {
     let s = sample_graph().snapshot();

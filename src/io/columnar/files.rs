@@ -2,9 +2,10 @@
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 
-use arrow_array::{RecordBatch, RecordBatchReader};
+use arrow_array::RecordBatch;
 use arrow_ipc::reader::FileReader;
 use arrow_ipc::writer::FileWriter;
 use arrow_schema::{ArrowError, SchemaRef};
@@ -62,24 +63,52 @@ impl BatchWriter {
     }
 }
 
-/// The schema of a file and an iterator over its batches.
-pub(super) type Batches = (SchemaRef, Box<dyn Iterator<Item = Result<RecordBatch, ArrowError>>>);
+/// The batches of one input file. Decoders of either format can panic on corrupt bytes rather than fail, so
+/// every call into them is guarded: to us such a panic is a corrupt file, not a crash.
+pub(super) struct BatchReader {
+    inner: Box<dyn Iterator<Item = Result<RecordBatch, ArrowError>>>,
+}
+
+impl Iterator for BatchReader {
+    type Item = Result<RecordBatch, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let inner = &mut self.inner;
+        match guarded(|| Ok(inner.next())) {
+            Ok(next) => next.map(|batch| batch.map_err(|e| e.to_string())),
+            Err(message) => Some(Err(message)),
+        }
+    }
+}
 
 /// Opens `path` as `format`; the error says why the file is not readable as that format.
-pub(super) fn open(path: &Path, format: ColumnarFormat) -> Result<Batches, String> {
+pub(super) fn open(path: &Path, format: ColumnarFormat) -> Result<BatchReader, String> {
     let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    match format {
+    guarded(|| match format {
         ColumnarFormat::Parquet => {
             let builder = ParquetRecordBatchReaderBuilder::try_new(file)
                 .map_err(|e| format!("not a readable Parquet file: {e}"))?
                 .with_batch_size(BATCH_ROWS);
             let reader = builder.build().map_err(|e| format!("not a readable Parquet file: {e}"))?;
-            Ok((reader.schema(), Box::new(reader)))
+            Ok(BatchReader { inner: Box::new(reader) })
         }
         ColumnarFormat::Arrow => {
             let reader = FileReader::try_new(BufReader::new(file), None)
                 .map_err(|e| format!("not a readable Arrow IPC file: {e}"))?;
-            Ok((reader.schema(), Box::new(reader)))
+            Ok(BatchReader { inner: Box::new(reader) })
         }
-    }
+    })
+}
+
+/// Runs `f`, turning a panic into an error. The reader that panicked is dropped with the error, so no state
+/// broken by the unwind is used again.
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(format!("corrupt data (the decoder failed: {why})"))
+    })
 }

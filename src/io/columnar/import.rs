@@ -42,10 +42,10 @@ fn read_file(
     let file = &entry.file;
     let format = ColumnarFormat::from_extension(file)
         .ok_or_else(|| invalid(file, None, "the extension is neither .parquet nor .arrow"))?;
-    let (_, batches) = files::open(&dir.join(file), format).map_err(|m| invalid(file, None, m))?;
+    let batches = files::open(&dir.join(file), format).map_err(|m| invalid(file, None, m))?;
     let mut rows = 0u64;
     for batch in batches {
-        let batch = batch.map_err(|e| invalid(file, Some(rows + 1), format!("unreadable: {e}")))?;
+        let batch = batch.map_err(|e| invalid(file, None, format!("unreadable from row {}: {e}", rows + 1)))?;
         each(&batch, rows)?;
         rows += batch.num_rows() as u64;
     }
