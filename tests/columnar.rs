@@ -190,7 +190,7 @@ fn every_value_type_round_trips_in_both_formats() {
 }
 
 #[test]
-fn ids_are_kept_when_nothing_was_deleted() {
+fn one_label_without_deletions_keeps_ids() {
     let mut b = GraphBuilder::new();
     for i in 0..5 {
         b.add_node(&["N"], props(vec![("i", i.into())])).unwrap();

@@ -15,11 +15,18 @@
 //! Int64/Float64/Utf8/Boolean when every non-null value of that key in that file has that one type. Anything
 //! else (mixed types, times, datetimes, durations, lists of temporals, dates beyond Date32) is a Binary
 //! column with field metadata `plexus.encoding = "value"`, each cell the storage codec's exact encoding.
+//! Column names starting with `_` belong to the entities, so a property key starting with `_` is written with
+//! one more in front (`_id` → `__id`) and read back without it.
 //!
 //! [`import`] reads such a directory back (each file as Parquet or Arrow by its extension) into a new graph:
 //! one node per distinct `_id` with the labels of `_labels`, relationships joined through the `_id`s. New ids
-//! are handed out in order of first appearance, so they equal the old ones only when nothing was deleted.
-//! Errors name the file and, where there is one, the row (counted from 1) and column.
+//! are handed out in order of first appearance (files in manifest order, rows in file order), so they match
+//! the old ones only in simple cases: external ids are the stable identity.
+//! Files from other writers may use other plain types (Int8–Int32, UInt8–UInt64, Float32, LargeUtf8, Utf8View,
+//! LargeList) and may leave out `_external_id` and `_labels` (the file's label is always added).
+//!
+//! Errors name the file and, where there is one, the row (counted from 1) and column; a decoder that panics
+//! on corrupt bytes is caught and reported the same way. A failed export leaves what it wrote in `dir`.
 
 mod error;
 mod export;

@@ -188,6 +188,7 @@ fn scalars(array: &dyn Array) -> Result<Vec<Result<Value, String>>, String> {
         DataType::LargeUtf8 => {
             array.as_string::<i64>().iter().map(|s| Ok(s.map_or(Value::Null, Value::from))).collect()
         }
+        DataType::Utf8View => array.as_string_view().iter().map(|s| Ok(s.map_or(Value::Null, Value::from))).collect(),
         DataType::Boolean => array.as_boolean().iter().map(|b| Ok(b.map_or(Value::Null, Value::Boolean))).collect(),
         DataType::Null => vec![Ok(Value::Null); array.len()],
         other => {
