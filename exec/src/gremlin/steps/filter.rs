@@ -58,7 +58,7 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
         }
         "not" => {
             let child = child_arg(step, 0)?;
-            keep_if(m, &mut |m, t| Ok(!m.exists(child, t)?))?
+            keep_if(m, &mut |m, t| Ok(!where_traversal(m, child, t)?))?
         }
         "and" | "or" => {
             let children: Vec<&GTraversal> = step
@@ -71,7 +71,7 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
                 .collect::<Result<_>>()?;
             keep_if(m, &mut |m, t| {
                 for c in &children {
-                    let hit = m.exists(c, t)?;
+                    let hit = where_traversal(m, c, t)?;
                     if name == "and" && !hit {
                         return Ok(false);
                     }
@@ -347,6 +347,21 @@ pub fn raw_value(o: &GObj) -> Value {
 
 /// `where(__.as("a")….as("b"))`: start at `a` if the path has it, and require the end to be `b`.
 fn where_traversal(m: &mut Machine, child: &GTraversal, t: &Traverser) -> Result<bool> {
+    // where(and(…)) / where(or(…)) / where(not(…)): the parts keep where's label semantics.
+    if let [only] = child.steps.as_slice() {
+        if only.labels.is_empty() && matches!(only.name.as_str(), "and" | "or" | "not") && !only.args.is_empty() {
+            let mut hits = Vec::new();
+            for a in &only.args {
+                let GArg::Traversal(c) = a else { return Err(bad(only, "and()/or()/not() take traversals")) };
+                hits.push(where_traversal(m, c, t)?);
+            }
+            return Ok(match only.name.as_str() {
+                "and" => hits.iter().all(|h| *h),
+                "or" => hits.iter().any(|h| *h),
+                _ => !hits[0],
+            });
+        }
+    }
     let mut start = t.clone();
     if let Some(first) = child.steps.first() {
         if first.name == "as" {

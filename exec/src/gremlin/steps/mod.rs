@@ -8,6 +8,7 @@ mod map;
 mod merge;
 mod mutate;
 mod navigate;
+mod pattern_match;
 mod reduce;
 mod side_effect;
 mod strings;
@@ -42,6 +43,9 @@ pub fn apply(m: &mut Machine, step: &GStep, input: Vec<Traverser>) -> Result<Vec
         return Ok(out);
     }
     if let Some(out) = strings::apply(m, step, &input)? {
+        return Ok(out);
+    }
+    if let Some(out) = pattern_match::apply(m, step, &input)? {
         return Ok(out);
     }
     if let Some(out) = lists::apply(m, step, &input)? {
