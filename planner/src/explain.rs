@@ -125,6 +125,9 @@ fn details(plan: &LogicalPlan) -> String {
             .join(", "),
         Skip { count, .. } | Limit { count, .. } => count.to_string(),
         Unwind { expr, variable, .. } => format!("{expr} AS {variable}"),
+        LoadCsv { url, with_headers, variable, .. } => {
+            format!("{}FROM {url} AS {variable}", if *with_headers { "WITH HEADERS " } else { "" })
+        }
         Create { elements, .. } => elements
             .iter()
             .map(|e| match e {

@@ -156,6 +156,16 @@ pub enum LogicalPlan {
         expr: Expr,
         variable: String,
     },
+    /// `LOAD CSV [WITH HEADERS] FROM url AS variable [FIELDTERMINATOR t]`:
+    /// per input row, one row per record of the file `url` names (a list of
+    /// strings, or with headers a map from header to string).
+    LoadCsv {
+        input: Box<LogicalPlan>,
+        url: Expr,
+        with_headers: bool,
+        terminator: u8,
+        variable: String,
+    },
     /// Left outer apply: `inner` runs per input row (its `Argument` gets the
     /// row); when it yields nothing, one row with `inner`'s new variables null.
     Optional {
@@ -257,6 +267,7 @@ impl LogicalPlan {
             | Skip { input, .. }
             | Limit { input, .. }
             | Unwind { input, .. }
+            | LoadCsv { input, .. }
             | Optional { input, .. }
             | SemiApply { input, .. }
             | Create { input, .. }
@@ -286,6 +297,7 @@ impl LogicalPlan {
             | Skip { input, .. }
             | Limit { input, .. }
             | Unwind { input, .. }
+            | LoadCsv { input, .. }
             | Optional { input, .. }
             | SemiApply { input, .. }
             | Create { input, .. }
@@ -327,7 +339,7 @@ impl LogicalPlan {
             Aggregate { keys, aggregates, .. } => {
                 keys.iter().map(|(n, _)| n.clone()).chain(aggregates.iter().map(|(n, _)| n.clone())).collect()
             }
-            Unwind { input, variable, .. } => extend(input, &[variable]),
+            Unwind { input, variable, .. } | LoadCsv { input, variable, .. } => extend(input, &[variable]),
             GremlinTraversal { input, output, .. } => extend(input, &[output]),
             ProcedureCall { input, yields, .. } => extend(input, &yields.iter().map(|(_, v)| v).collect::<Vec<_>>()),
             Optional { input, inner } => {
@@ -402,6 +414,7 @@ impl LogicalPlan {
             Skip { .. } => "Skip",
             Limit { .. } => "Limit",
             Unwind { .. } => "Unwind",
+            LoadCsv { .. } => "LoadCSV",
             Optional { .. } => "Optional",
             SemiApply { negated: false, .. } => "SemiApply",
             SemiApply { negated: true, .. } => "AntiSemiApply",

@@ -35,6 +35,7 @@ pub struct SingleQuery {
 pub enum Clause {
     Match(Match),
     Unwind(Unwind),
+    LoadCsv(LoadCsv),
     With(With),
     Return(Return),
     Create(Create),
@@ -66,6 +67,17 @@ pub struct Match {
     pub optional: bool,
     pub pattern: Vec<PatternPart>,
     pub where_: Option<Expr>,
+    pub pos: Pos,
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM url AS alias [FIELDTERMINATOR 'c']`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadCsv {
+    pub with_headers: bool,
+    pub url: Expr,
+    pub alias: String,
+    /// The field terminator as written (one character, or `\t`-style escapes already resolved).
+    pub terminator: Option<String>,
     pub pos: Pos,
 }
 

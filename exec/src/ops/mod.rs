@@ -10,6 +10,7 @@ mod expand;
 mod filter;
 mod foreach;
 mod gremlin_traversal;
+mod load_csv;
 mod merge;
 mod node_scan;
 mod optional;
@@ -136,6 +137,15 @@ fn build_node(
         Unwind { input: i, expr, variable } => {
             Box::new(unwind::UnwindOp::new(input(i)?, expr.clone(), variable.clone()))
         }
+        LoadCsv { input: i, url, with_headers, terminator, variable } => Box::new(load_csv::LoadCsvOp::new(
+            input(i)?,
+            load_csv::LoadCsvSpec {
+                url: url.clone(),
+                with_headers: *with_headers,
+                terminator: *terminator,
+                variable: variable.clone(),
+            },
+        )),
         Optional { input: i, inner } => Box::new(optional::OptionalOp::new(input(i)?, (**inner).clone())),
         SemiApply { input: i, inner, negated } => {
             Box::new(semi_apply::SemiApplyOp::new(input(i)?, (**inner).clone(), *negated))

@@ -108,6 +108,28 @@ impl Lowerer {
                     scope.bind_new(&u.alias, plexus_planner::scope::VarKind::Any, u.pos)?;
                     plan = LogicalPlan::Unwind { input: Box::new(plan), expr, variable: u.alias.clone() };
                 }
+                ast::Clause::LoadCsv(l) => {
+                    let url = self.expr(&l.url, &scope)?;
+                    let terminator = match l.terminator.as_deref() {
+                        None => b',',
+                        Some(t) if t.len() == 1 => t.as_bytes()[0],
+                        Some(t) => {
+                            return Err(Error::semantic(
+                                "InvalidFieldTerminator",
+                                format!("FIELDTERMINATOR must be one ASCII character, not '{t}'"),
+                            )
+                            .at(l.pos))
+                        }
+                    };
+                    scope.bind_new(&l.alias, plexus_planner::scope::VarKind::Any, l.pos)?;
+                    plan = LogicalPlan::LoadCsv {
+                        input: Box::new(plan),
+                        url,
+                        with_headers: l.with_headers,
+                        terminator,
+                        variable: l.alias.clone(),
+                    };
+                }
                 ast::Clause::With(w) => {
                     let projected = self.projection(plan, &w.projection, &mut scope, w.pos, Some(w.where_.as_ref()))?;
                     plan = projected.plan;

@@ -6,8 +6,9 @@ use super::exprs::{expr, labels, reject_pattern_value, where_expr};
 use super::patterns::{pattern, pattern_part};
 use super::{children, has, name, next, pos, unexpected, Res, P};
 use crate::cypher::ast::{
-    Call, Clause, Create, Delete, ExplainMode, Expr, ExprKind, Foreach, Match, Merge, Projection, ProjectionItem,
-    Query, Remove, RemoveItem, Return, SetClause, SetItem, SingleQuery, SortItem, Statement, Unwind, With,
+    Call, Clause, Create, Delete, ExplainMode, Expr, ExprKind, Foreach, LoadCsv, Match, Merge, Projection,
+    ProjectionItem, Query, Remove, RemoveItem, Return, SetClause, SetItem, SingleQuery, SortItem, Statement, Unwind,
+    With,
 };
 use crate::cypher::parser::Rule;
 
@@ -57,6 +58,7 @@ fn clause(p: P<'_>) -> Res<Clause> {
     Ok(match p.as_rule() {
         Rule::match_clause => Clause::Match(match_clause(p)?),
         Rule::unwind_clause => Clause::Unwind(unwind(p)?),
+        Rule::load_csv_clause => Clause::LoadCsv(load_csv(p)?),
         Rule::with_clause => Clause::With(with(p)?),
         Rule::return_clause => {
             let at = pos(&p);
@@ -103,6 +105,27 @@ fn unwind(p: P<'_>) -> Res<Unwind> {
     let expr = expr(next(&mut it, &at, "an expression")?)?;
     let alias = name(next(&mut it, &at, "a variable")?);
     Ok(Unwind { expr, alias, pos: pos(&at) })
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM expr AS x [FIELDTERMINATOR 'c']`.
+fn load_csv(p: P<'_>) -> Res<LoadCsv> {
+    let at = p.clone();
+    let with_headers = has(&p, Rule::with_headers);
+    let (mut url, mut alias, mut terminator) = (None, None, None);
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::expression => url = Some(expr(c)?),
+            Rule::variable => alias = Some(name(c)),
+            Rule::field_terminator => {
+                let lit = c.into_inner().find(|x| x.as_rule() == Rule::string_lit);
+                terminator = lit.map(super::literals::string).transpose()?;
+            }
+            _ => {}
+        }
+    }
+    let url = url.ok_or_else(|| unexpected(&at, "a file URL"))?;
+    let alias = alias.ok_or_else(|| unexpected(&at, "a variable"))?;
+    Ok(LoadCsv { with_headers, url, alias, terminator, pos: pos(&at) })
 }
 
 /// `WITH projection [WHERE expr]`.

@@ -119,6 +119,7 @@ fn describe(rule: Rule) -> Option<String> {
         Rule::left_arrow | Rule::right_arrow => "an arrow",
         Rule::match_clause
         | Rule::unwind_clause
+        | Rule::load_csv_clause
         | Rule::with_clause
         | Rule::return_clause
         | Rule::create_clause
