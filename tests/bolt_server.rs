@@ -10,6 +10,7 @@ use std::time::Duration;
 use plexus::server::bolt::auth::SingleUser;
 use plexus::server::bolt::chunking::{write_chunked, Dechunker};
 use plexus::server::bolt::packstream::{decode, map_get, write_value, PackValue, Structure};
+use plexus::server::bolt::version::BoltVersion;
 use plexus::server::{Server, ServerConfig};
 use plexus::Database;
 
@@ -764,4 +765,14 @@ fn impersonation_and_unknown_databases_are_refused() {
         assert_eq!(c.recv().record(), &[int(1)]);
         assert_eq!(c.recv().tag, SUCCESS);
     }
+}
+
+#[test]
+fn only_the_configured_versions_are_offered() {
+    let config = ServerConfig { bolt_versions: vec![BoltVersion::new(4, 4)], ..loopback() };
+    let server = TestServer::start(Database::in_memory(), config);
+    assert_eq!(Client::connect(server.addr, PYTHON_6X).1, [0, 0, 4, 4]);
+    let (mut c, v) = Client::connect(server.addr, NEO4RS_08);
+    assert_eq!(v, [0, 0, 0, 0]);
+    c.expect_closed();
 }

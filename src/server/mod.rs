@@ -35,6 +35,7 @@ use crate::db::Database;
 use bolt::auth::{AcceptAll, Authenticator};
 use bolt::connection::{serve_connection, ConnectionContext};
 use bolt::session::SessionConfig;
+use bolt::version::BoltVersion;
 
 /// How the server listens and what it allows.
 #[derive(Clone)]
@@ -56,6 +57,8 @@ pub struct ServerConfig {
     pub max_message_size: usize,
     /// A client that has not completed the handshake by then is disconnected.
     pub handshake_timeout: Duration,
+    /// The Bolt versions offered, best first (default: all of `bolt::handshake::SUPPORTED`).
+    pub bolt_versions: Vec<BoltVersion>,
     /// How long open connections get to finish their current work at shutdown.
     pub shutdown_grace: Duration,
     pub authenticator: Arc<dyn Authenticator>,
@@ -72,6 +75,7 @@ impl Default for ServerConfig {
             max_connections: 1000,
             max_message_size: 64 * 1024 * 1024,
             handshake_timeout: Duration::from_secs(10),
+            bolt_versions: bolt::handshake::SUPPORTED.to_vec(),
             shutdown_grace: Duration::from_secs(5),
             authenticator: Arc::new(AcceptAll),
         }
@@ -88,6 +92,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("query_timeout", &self.query_timeout)
             .field("max_connections", &self.max_connections)
             .field("max_message_size", &self.max_message_size)
+            .field("bolt_versions", &self.bolt_versions)
             .finish_non_exhaustive()
     }
 }
@@ -154,6 +159,7 @@ impl Server {
             }),
             max_message_size: self.config.max_message_size,
             handshake_timeout: self.config.handshake_timeout,
+            versions: self.config.bolt_versions.clone(),
         });
         let slots = Arc::new(Semaphore::new(self.config.max_connections));
         let mut connections = JoinSet::new();

@@ -14,10 +14,11 @@ use tracing::{debug, info, warn};
 
 use super::chunking::Dechunker;
 use super::errors::Failure;
-use super::handshake::{classify_preamble, negotiate, Preamble, SUPPORTED};
+use super::handshake::{classify_preamble, negotiate, Preamble};
 use super::messages::{Request, Responses};
 use super::packstream::decode;
 use super::session::{Flow, Session, SessionConfig};
+use super::version::BoltVersion;
 use crate::db::Database;
 
 /// What all connections of a server share.
@@ -26,6 +27,8 @@ pub struct ConnectionContext {
     pub session: Arc<SessionConfig>,
     pub max_message_size: usize,
     pub handshake_timeout: Duration,
+    /// The versions offered, best first.
+    pub versions: Vec<BoltVersion>,
 }
 
 /// A request as it came off the wire: parsed, or why it could not be.
@@ -43,7 +46,7 @@ pub async fn serve_connection(
     mut stop: watch::Receiver<bool>,
 ) {
     let _ = socket.set_nodelay(true);
-    let version = match tokio::time::timeout(ctx.handshake_timeout, handshake(&mut socket)).await {
+    let version = match tokio::time::timeout(ctx.handshake_timeout, handshake(&mut socket, &ctx.versions)).await {
         Ok(Ok(Some(v))) => v,
         Ok(Ok(None)) => return,
         Ok(Err(e)) => {
@@ -180,7 +183,7 @@ fn take_requests(dechunker: &mut Dechunker, limit: usize) -> Vec<Incoming> {
 }
 
 /// Magic and version proposals; `None` when the connection should just close.
-async fn handshake(socket: &mut TcpStream) -> std::io::Result<Option<super::version::BoltVersion>> {
+async fn handshake(socket: &mut TcpStream, versions: &[BoltVersion]) -> std::io::Result<Option<BoltVersion>> {
     let mut preamble = [0u8; 4];
     socket.read_exact(&mut preamble).await?;
     match classify_preamble(preamble) {
@@ -196,7 +199,7 @@ async fn handshake(socket: &mut TcpStream) -> std::io::Result<Option<super::vers
     }
     let mut proposals = [0u8; 16];
     socket.read_exact(&mut proposals).await?;
-    match negotiate(&proposals, SUPPORTED) {
+    match negotiate(&proposals, versions) {
         Some(v) => {
             socket.write_all(&v.to_bytes()).await?;
             Ok(Some(v))
