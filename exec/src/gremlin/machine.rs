@@ -39,6 +39,8 @@ pub struct Machine<'a> {
     pub dedup_state: HashMap<usize, std::collections::HashSet<GObj>>,
     /// `SubgraphStrategy` filters, when the source has one.
     pub subgraph: Option<super::subgraph::Subgraph>,
+    /// `PartitionStrategy`: the property every new element gets.
+    pub write_partition: Option<(String, Value)>,
     /// `ProductiveByStrategy`: a `by()` that yields nothing gives null instead of dropping the traverser.
     pub productive_by: bool,
     /// Side effects declared with a reducing operator: `withSideEffect("a", 1, sum)`.
@@ -114,6 +116,7 @@ impl<'a> Machine<'a> {
             in_repeat: 0,
             dedup_state: HashMap::new(),
             subgraph: None,
+            write_partition: None,
             productive_by: false,
             reducers: HashMap::new(),
         }
@@ -149,6 +152,11 @@ impl<'a> Machine<'a> {
                                 self.subgraph = Some(super::subgraph::Subgraph::from_config(config));
                             }
                             GArg::Strategy(n, _) if n == "ProductiveByStrategy" => self.productive_by = true,
+                            GArg::Strategy(n, config) if n == "PartitionStrategy" => {
+                                let (read, write) = super::subgraph::Subgraph::partition(config);
+                                self.subgraph.get_or_insert_with(Default::default).partition = read;
+                                self.write_partition = write;
+                            }
                             _ => {}
                         }
                     }
@@ -259,6 +267,16 @@ impl<'a> Machine<'a> {
             }
         }
         Ok(out)
+    }
+
+    /// A new element joins the write partition, if there is one.
+    pub fn created(&self, obj: &GObj) -> Result<()> {
+        let Some((key, value)) = self.write_partition.clone() else { return Ok(()) };
+        match obj {
+            GObj::Vertex(id) => self.ctx.with_txn(|txn| txn.set_node_property(*id, &key, value)),
+            GObj::Edge(id) => self.ctx.with_txn(|txn| txn.set_rel_property(*id, &key, value)),
+            _ => Ok(()),
+        }
     }
 
     /// The property `key` of an element (null when it has none).

@@ -2,7 +2,7 @@
 //! properties its filter traversals accept. The filters themselves see the whole graph.
 
 use plexus_planner::gremlin::{GArg, GTraversal};
-use plexus_storage::{NodeId, RelId, Result};
+use plexus_storage::{NodeId, RelId, Result, Value};
 
 use super::machine::Machine;
 use super::object::GObj;
@@ -13,7 +13,12 @@ pub struct Subgraph {
     pub vertices: Option<GTraversal>,
     pub edges: Option<GTraversal>,
     pub vertex_properties: Option<GTraversal>,
+    /// `PartitionStrategy`: the partition key and the partitions this traversal reads.
+    pub partition: Option<ReadPartitions>,
 }
+
+/// The partition key and the partitions a traversal reads.
+pub type ReadPartitions = (String, Vec<Value>);
 
 impl Subgraph {
     pub fn from_config(config: &[(String, GArg)]) -> Subgraph {
@@ -23,7 +28,30 @@ impl Subgraph {
                 _ => None,
             })
         };
-        Subgraph { vertices: get("vertices"), edges: get("edges"), vertex_properties: get("vertexProperties") }
+        Subgraph {
+            vertices: get("vertices"),
+            edges: get("edges"),
+            vertex_properties: get("vertexProperties"),
+            partition: None,
+        }
+    }
+
+    /// The read side of a `PartitionStrategy` configuration, and the (key, partition) new elements get.
+    pub fn partition(config: &[(String, GArg)]) -> (Option<ReadPartitions>, Option<(String, Value)>) {
+        let value = |key: &str| {
+            config.iter().find_map(|(k, v)| match v {
+                GArg::Value(v) if k == key => Some(v.clone()),
+                _ => None,
+            })
+        };
+        let Some(Value::String(key)) = value("partitionKey") else { return (None, None) };
+        let read = match value("readPartitions") {
+            Some(Value::List(items)) => items,
+            Some(v) => vec![v],
+            None => Vec::new(),
+        };
+        let write = value("writePartition").map(|w| (key.clone(), w));
+        (Some((key, read)), write)
     }
 }
 
@@ -36,7 +64,21 @@ impl Machine<'_> {
         result
     }
 
+    /// Whether an element lies in one of the partitions read.
+    fn in_partition(&self, obj: &GObj) -> bool {
+        match self.subgraph.as_ref().and_then(|s| s.partition.as_ref()) {
+            Some((key, read)) => {
+                let v = self.property(obj, key);
+                read.contains(&v)
+            }
+            None => true,
+        }
+    }
+
     pub fn keep_vertex(&mut self, v: NodeId) -> Result<bool> {
+        if !self.in_partition(&GObj::Vertex(v)) {
+            return Ok(false);
+        }
         match self.subgraph.as_ref().and_then(|s| s.vertices.clone()) {
             Some(f) => self.passes(&f, GObj::Vertex(v)),
             None => Ok(true),
@@ -47,6 +89,9 @@ impl Machine<'_> {
     pub fn keep_edge(&mut self, e: RelId) -> Result<bool> {
         if self.subgraph.is_none() {
             return Ok(true);
+        }
+        if !self.in_partition(&GObj::Edge(e)) {
+            return Ok(false);
         }
         if let Some(f) = self.subgraph.as_ref().and_then(|s| s.edges.clone()) {
             if !self.passes(&f, GObj::Edge(e))? {

@@ -64,6 +64,8 @@ fn as_number(step: &GStep, obj: &GObj, target: Option<&str>) -> Result<GObj> {
             }
         }
         GObj::Val(Value::Null) => return Ok(GObj::NULL),
+        // A date is its epoch milliseconds.
+        GObj::Val(Value::DateTime(d)) => Value::Integer(d.seconds * 1000 + i64::from(d.nanos / 1_000_000)),
         other => return Err(fail(&format!("cannot convert {}", super::display(other)))),
     };
     let Some(target) = target else { return Ok(GObj::Val(number)) };

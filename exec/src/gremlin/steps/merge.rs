@@ -120,6 +120,15 @@ pub fn merge_v(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec
             };
             label_ok && props_match(m, &v, &search)
         });
+        if m.subgraph.is_some() {
+            let mut visible = Vec::new();
+            for n in candidates {
+                if m.keep_vertex(n)? {
+                    visible.push(n);
+                }
+            }
+            candidates = visible;
+        }
         if candidates.is_empty() {
             let on_create = option_map(m, step, "onCreate", t)?;
             if let Some(c) = &on_create {
@@ -137,6 +146,7 @@ pub fn merge_v(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec
             let ext = id.as_ref().map(id_text);
             let node = m.ctx.with_txn(|txn| txn.create_node_with_external_id(ext.as_deref(), &[label], Vec::new()))?;
             let v = GObj::Vertex(node);
+            m.created(&v)?;
             apply_props(m, step, &v, &search, true)?;
             if let Some(c) = on_create {
                 apply_props(m, step, &v, &c, true)?;
@@ -212,7 +222,7 @@ pub fn merge_e(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec
         let mut all = Vec::new();
         snap.scan_rels(0..snap.rel_capacity(), &mut all);
         let props: Vec<(GObj, GObj)> = search.iter().filter(|(k, _)| k.as_str().is_some()).cloned().collect();
-        let matches: Vec<u64> = all
+        let mut matches: Vec<u64> = all
             .into_iter()
             .filter(|&r| {
                 let Some((s, e, ty)) = snap.rel_endpoints(r) else { return false };
@@ -222,6 +232,15 @@ pub fn merge_e(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec
                     && props_match(m, &GObj::Edge(r), &props)
             })
             .collect();
+        if m.subgraph.is_some() {
+            let mut visible = Vec::new();
+            for r in matches {
+                if m.keep_edge(r)? {
+                    visible.push(r);
+                }
+            }
+            matches = visible;
+        }
         if matches.is_empty() {
             let on_create = option_map(m, step, "onCreate", t)?;
             let (Some(from), Some(to)) = (out_v, in_v) else {
@@ -230,6 +249,7 @@ pub fn merge_e(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec
             let label = label.and_then(|l| l.as_str().map(str::to_string)).unwrap_or_else(|| "edge".to_string());
             let rel = m.ctx.with_txn(|txn| txn.create_relationship(from, to, &label, Vec::new()))?;
             let e = GObj::Edge(rel);
+            m.created(&e)?;
             apply_props(m, step, &e, &props, true)?;
             if let Some(c) = on_create {
                 let c: Vec<(GObj, GObj)> = c.into_iter().filter(|(k, _)| k.as_str().is_some()).collect();

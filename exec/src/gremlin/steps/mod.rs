@@ -2,6 +2,7 @@
 
 mod branch;
 mod convert;
+mod dates;
 mod filter;
 mod lists;
 mod map;
@@ -10,6 +11,7 @@ mod mutate;
 mod navigate;
 mod pattern_match;
 mod reduce;
+mod sample;
 mod side_effect;
 mod strings;
 
@@ -52,6 +54,12 @@ pub fn apply(m: &mut Machine, step: &GStep, input: Vec<Traverser>) -> Result<Vec
         return Ok(out);
     }
     if let Some(out) = convert::apply(m, step, &input)? {
+        return Ok(out);
+    }
+    if let Some(out) = dates::apply(m, step, &input)? {
+        return Ok(out);
+    }
+    if let Some(out) = sample::apply(m, step, &input)? {
         return Ok(out);
     }
     Err(Error::new(

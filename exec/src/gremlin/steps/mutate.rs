@@ -31,6 +31,7 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
                 let id = m.ctx.with_txn(|txn| {
                     txn.create_node_with_external_id(ext.as_deref(), std::slice::from_ref(&label), Vec::new())
                 })?;
+                m.created(&GObj::Vertex(id))?;
                 out.push(t.split(GObj::Vertex(id)));
             }
             out
@@ -49,6 +50,7 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
                 let from = endpoint(m, step, t, "from")?;
                 let to = endpoint(m, step, t, "to")?;
                 let id = m.ctx.with_txn(|txn| txn.create_relationship(from, to, &label, Vec::new()))?;
+                m.created(&GObj::Edge(id))?;
                 out.push(t.split(GObj::Edge(id)));
             }
             out
