@@ -66,7 +66,8 @@ pub enum Command {
     /// data): vertex files first, then edge files; durable when it returns.
     #[command(after_help = "Examples:\n  \
         plexus load --data-dir air --format gremlin-csv ../shared/data/air-routes\n  \
-        plexus load --format opencypher-csv nodes.csv rels.csv --no-fail-on-error")]
+        plexus load --format opencypher-csv nodes.csv rels.csv --no-fail-on-error\n  \
+        plexus load --data-dir ldbc --mapping benches/ldbc/mini.toml ../shared/data/ldbc-snb-mini")]
     Load(LoadArgs),
     /// Manage the users the server authenticates (argon2 password hashes in DIR/users.toml).
     #[command(subcommand)]
@@ -139,10 +140,14 @@ pub struct LoadArgs {
     /// The new data directory.
     #[arg(long, value_name = "DIR", default_value = "plexus-data")]
     pub data_dir: PathBuf,
-    /// The CSV dialect.
-    #[arg(long, value_enum)]
-    pub format: CsvDialect,
-    /// CSV files, or directories whose `.csv` files are loaded.
+    /// The CSV dialect (not needed with --mapping).
+    #[arg(long, value_enum, required_unless_present = "mapping")]
+    pub format: Option<CsvDialect>,
+    /// A mapping file (TOML) naming the files of the dataset directory given
+    /// as input, their labels or types and headers (see benches/ldbc/*.toml).
+    #[arg(long, value_name = "FILE", conflicts_with = "format")]
+    pub mapping: Option<PathBuf>,
+    /// CSV files, or directories whose `.csv` files are loaded (with --mapping: the dataset directory).
     #[arg(value_name = "FILES_OR_DIRS", required = true)]
     pub inputs: Vec<PathBuf>,
     /// Skip bad lines instead of stopping at the first (they are listed, up to --max-errors).

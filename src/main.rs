@@ -268,7 +268,27 @@ fn import(args: &ImportArgs) -> io::Result<bool> {
 fn load(args: &LoadArgs) -> io::Result<bool> {
     use plexus::load::{self, CsvFormat, LoadOptions};
     let started = std::time::Instant::now();
-    let files = load::csv_files(&args.inputs).map_err(io_error)?;
+    let (sources, missing) = match (&args.mapping, args.format) {
+        (Some(mapping), _) => {
+            let [dataset] = args.inputs.as_slice() else {
+                return Err(io::Error::other("with --mapping, give the dataset directory as the one input"));
+            };
+            load::mapping::sources(mapping, dataset).map_err(io_error)?
+        }
+        (None, Some(CsvDialect::GremlinCsv)) => (
+            load::classify(&load::csv_files(&args.inputs).map_err(io_error)?, CsvFormat::Gremlin).map_err(io_error)?,
+            Vec::new(),
+        ),
+        (None, Some(CsvDialect::OpencypherCsv)) | (None, None) => (
+            load::classify(&load::csv_files(&args.inputs).map_err(io_error)?, CsvFormat::OpenCypher)
+                .map_err(io_error)?,
+            Vec::new(),
+        ),
+    };
+    for m in &missing {
+        eprintln!("warning: {m} is not in the dataset (optional in the mapping); loading the rest");
+    }
+    let files: Vec<std::path::PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
     let total: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let bar = if io::IsTerminal::is_terminal(&io::stderr()) {
         let bar = indicatif::ProgressBar::new(total);
@@ -286,12 +306,8 @@ fn load(args: &LoadArgs) -> io::Result<bool> {
         let secs = started.elapsed().as_secs_f64().max(1e-3);
         bar.set_message(format!("{rows} rows, {:.0} rows/s", rows as f64 / secs));
     };
-    let format = match args.format {
-        CsvDialect::GremlinCsv => CsvFormat::Gremlin,
-        CsvDialect::OpencypherCsv => CsvFormat::OpenCypher,
-    };
     let options = LoadOptions { fail_on_error: args.fail_on_error, max_errors: args.max_errors };
-    let (graph, report) = load::load(&files, format, options, &progress).map_err(io_error)?;
+    let (graph, report) = load::load_sources(&sources, options, &progress).map_err(io_error)?;
     bar.finish_and_clear();
     let parsed = started.elapsed();
     let seq = durable::install_graph(&args.data_dir, &graph).map_err(io_error)?;
@@ -300,6 +316,9 @@ fn load(args: &LoadArgs) -> io::Result<bool> {
     }
     if report.bad_lines > report.errors.len() as u64 {
         eprintln!("... and {} more bad lines", report.bad_lines - report.errors.len() as u64);
+    }
+    for f in report.per_file.iter().filter(|f| f.bad_lines > 0) {
+        eprintln!("{}: {} rows loaded, {} bad lines skipped", f.path.display(), f.rows, f.bad_lines);
     }
     let secs = started.elapsed().as_secs_f64();
     println!(

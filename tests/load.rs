@@ -135,3 +135,64 @@ fn a_generated_kronecker_graph_loads_with_every_edge() {
     assert_eq!(degrees[0][1], Value::Integer(8 * 512));
     assert!(matches!(degrees[0][0], Value::Integer(m) if m > 8 * 5), "skewed degrees: {degrees:?}");
 }
+
+fn ldbc(dir: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(dir)
+}
+
+fn mapping(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/ldbc").join(name)
+}
+
+/// Data rows of an LDBC file (`|`-separated, header line included unless `headerless`).
+fn ldbc_rows(path: &Path, headerless: bool) -> u64 {
+    csv::ReaderBuilder::new().delimiter(b'|').has_headers(!headerless).from_path(path).unwrap().records().count() as u64
+}
+
+#[test]
+fn ldbc_mini_loads_completely_through_its_mapping() {
+    let (sources, missing) = plexus::load::mapping::sources(&mapping("mini.toml"), &ldbc("ldbc-snb-mini")).unwrap();
+    assert!(missing.is_empty());
+    let (graph, report) = plexus::load::load_sources(&sources, LoadOptions::default(), &no_progress).unwrap();
+    assert_eq!(report.bad_lines, 0);
+    let db = Database::from_graph(graph);
+    let persons = ldbc_rows(&ldbc("ldbc-snb-mini/dynamic/person_0_0.csv"), false);
+    assert_eq!(rows(&db, "MATCH (p:Person) RETURN count(p)")[0][0], Value::Integer(persons as i64));
+    let knows = ldbc_rows(&ldbc("ldbc-snb-mini/dynamic/person_knows_person_0_0.csv"), false);
+    assert_eq!(rows(&db, "MATCH (:Person)-[k:knows]->(:Person) RETURN count(k)")[0][0], Value::Integer(knows as i64));
+    // Typed columns from the mapping's header: integer ids and dates, list-valued languages.
+    let p = rows(&db, "MATCH (p:Person) RETURN p.id, p.birthday, p.language LIMIT 1");
+    assert!(matches!(p[0][0], Value::Integer(_)) && matches!(p[0][1], Value::Integer(_)), "{p:?}");
+    assert!(matches!(p[0][2], Value::List(_)), "{p:?}");
+    let cities = rows(&db, "MATCH (c:Place:city) RETURN count(c) > 0");
+    assert_eq!(cities[0][0], Value::Boolean(true));
+}
+
+#[test]
+fn ldbc_sf01_loads_what_is_there_and_reports_the_rest() {
+    let (sources, missing) = plexus::load::mapping::sources(&mapping("sf01.toml"), &ldbc("ldbc-sf01")).unwrap();
+    assert_eq!(missing.len(), 3, "Comment.csv, Post.csv and Forum_hasMember_Person.csv: {missing:?}");
+    let strict = plexus::load::load_sources(&sources, LoadOptions::default(), &no_progress).unwrap_err();
+    assert!(strict.message.contains("which no vertex file defines"), "{}", strict.message);
+    let options = LoadOptions { fail_on_error: false, max_errors: 5 };
+    let (graph, report) = plexus::load::load_sources(&sources, options, &no_progress).unwrap();
+    assert_eq!(report.errors.len(), 5);
+    let file = |name: &str| report.per_file.iter().find(|f| f.path.ends_with(name)).unwrap().clone();
+    let knows = file("Person_knows_Person.csv").rows + file("Person_knows_Person_1.csv").rows;
+    assert_eq!(
+        knows,
+        ldbc_rows(&ldbc("ldbc-sf01/Person_knows_Person.csv"), false)
+            + ldbc_rows(&ldbc("ldbc-sf01/Person_knows_Person_1.csv"), false)
+    );
+    // Every edge naming a comment is reported, none silently dropped or loaded.
+    let creator = file("Comment_hasCreator_Person_1.csv");
+    assert_eq!(
+        (creator.rows, creator.bad_lines),
+        (0, ldbc_rows(&ldbc("ldbc-sf01/Comment_hasCreator_Person_1.csv"), true))
+    );
+    let loaded: u64 = report.per_file.iter().map(|f| f.rows).sum();
+    assert_eq!(loaded, report.nodes + report.relationships);
+    let db = Database::from_graph(graph);
+    let people = rows(&db, "MATCH (p:Person) RETURN count(p)");
+    assert_eq!(people[0][0], Value::Integer(ldbc_rows(&ldbc("ldbc-sf01/Person.csv"), false) as i64));
+}

@@ -8,9 +8,12 @@ mod field;
 mod files;
 mod header;
 pub mod kronecker;
+pub mod mapping;
 mod rows;
 
 use std::path::{Path, PathBuf};
+
+use header::Header;
 
 use plexus_storage::{Error, Graph, GraphBuilder};
 
@@ -50,6 +53,26 @@ pub struct LoadReport {
     pub bad_lines: u64,
     /// `file:line: reason`, at most `max_errors` of them.
     pub errors: Vec<String>,
+    /// Rows loaded and lines skipped per file, in load order.
+    pub per_file: Vec<FileReport>,
+}
+
+/// What one file contributed.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub rows: u64,
+    pub bad_lines: u64,
+}
+
+/// One file to load and how to read it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub header: Header,
+    pub delimiter: u8,
+    /// Whether the file's first line is its header (else the header came from elsewhere).
+    pub header_line: bool,
 }
 
 /// Progress callback: bytes read and rows loaded so far.
@@ -60,6 +83,11 @@ pub fn csv_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     files::expand(paths)
 }
 
+/// Each file with its own first line as its header (comma-separated).
+pub fn classify(files: &[PathBuf], format: CsvFormat) -> Result<Vec<Source>, Error> {
+    files::classify(files, format)
+}
+
 /// Loads `files` into a new graph: every vertex file first, then every edge file.
 pub fn load(
     files: &[PathBuf],
@@ -67,13 +95,21 @@ pub fn load(
     options: LoadOptions,
     progress: Progress,
 ) -> Result<(Graph, LoadReport), Error> {
-    let mut report = LoadReport { files: files.len(), ..LoadReport::default() };
-    let classified = files::classify(files, format)?;
+    load_sources(&files::classify(files, format)?, options, progress)
+}
+
+/// Loads `sources` into a new graph: every vertex file first, then every edge file.
+pub fn load_sources(
+    sources: &[Source],
+    options: LoadOptions,
+    progress: Progress,
+) -> Result<(Graph, LoadReport), Error> {
+    let mut report = LoadReport { files: sources.len(), ..LoadReport::default() };
     let mut builder = GraphBuilder::new();
     let mut state = rows::State::new(options, progress);
     for kind in [FileKind::Nodes, FileKind::Edges] {
-        for (path, header) in classified.iter().filter(|(_, h)| h.kind == kind) {
-            rows::load_file(path, header, &mut builder, &mut state, &mut report)?;
+        for source in sources.iter().filter(|s| s.header.kind == kind) {
+            rows::load_file(source, &mut builder, &mut state, &mut report)?;
         }
     }
     report.bytes = state.bytes;

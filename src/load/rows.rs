@@ -3,14 +3,13 @@
 
 use std::fs::File;
 use std::io::BufReader;
-use std::path::Path;
 
 use plexus_storage::{Error, GraphBuilder, Value};
 use rayon::prelude::*;
 
 use super::field;
 use super::header::{Column, FileKind, Header};
-use super::{load_error, located, LoadOptions, LoadReport, Progress};
+use super::{load_error, located, FileReport, LoadOptions, LoadReport, Progress, Source};
 
 /// Records converted together.
 const BATCH: usize = 64 * 1024;
@@ -37,6 +36,14 @@ impl<'a> State<'a> {
     }
 }
 
+/// An id within its id space (`Person:933`), so ids of different spaces never collide.
+fn qualified(space: &Option<String>, id: &str) -> String {
+    match space {
+        Some(space) => format!("{space}:{}", id.trim()),
+        None => id.to_string(),
+    }
+}
+
 fn convert(record: &csv::ByteRecord, header: &Header) -> Result<Row, String> {
     let (mut id, mut label, mut from, mut to) = (None, None, None, None);
     let mut props = Vec::new();
@@ -44,10 +51,17 @@ fn convert(record: &csv::ByteRecord, header: &Header) -> Result<Row, String> {
         let raw = record.get(i).unwrap_or_default();
         let text = std::str::from_utf8(raw).map_err(|_| format!("column {} is not UTF-8", i + 1))?;
         match column {
-            Column::Id => id = Some(text),
+            Column::Id { space, property } => {
+                id = Some(qualified(space, text));
+                if let Some(name) = property {
+                    if let Some(v) = field::parse(text, header.id_type, false).map_err(|e| format!("{name}: {e}"))? {
+                        props.push((name.clone(), v));
+                    }
+                }
+            }
             Column::Label => label = Some(text),
-            Column::From => from = Some(text),
-            Column::To => to = Some(text),
+            Column::From { space } => from = Some(qualified(space, text)),
+            Column::To { space } => to = Some(qualified(space, text)),
             Column::Property { name, ty, array } => {
                 if let Some(v) = field::parse(text, *ty, *array).map_err(|e| format!("{name}: {e}"))? {
                     props.push((name.clone(), v));
@@ -59,17 +73,22 @@ fn convert(record: &csv::ByteRecord, header: &Header) -> Result<Row, String> {
     if record.len() > header.columns.len() {
         return Err(format!("{} fields but the header has {}", record.len(), header.columns.len()));
     }
-    let need = |v: Option<&str>, what: &str| match v {
+    let need = |v: Option<String>, what: &str| match v {
         Some(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
         _ => Err(format!("no {what}")),
     };
     Ok(match header.kind {
         FileKind::Nodes => {
-            let labels = label.map(field::labels).unwrap_or_default();
+            let mut labels: Vec<String> = header.label.iter().cloned().collect();
+            labels.extend(label.map(field::labels).unwrap_or_default());
             Row::Node { id: need(id, "id")?, labels, props }
         }
         FileKind::Edges => {
-            let mut types = label.map(field::labels).unwrap_or_default();
+            let mut types = match (label, &header.label) {
+                (Some(l), _) => field::labels(l),
+                (None, Some(t)) => vec![t.clone()],
+                (None, None) => Vec::new(),
+            };
             if types.len() != 1 {
                 return Err(format!("an edge needs exactly one label, got {}", types.len()));
             }
@@ -110,17 +129,21 @@ fn add(row: Row, builder: &mut GraphBuilder) -> Result<(), String> {
     Ok(())
 }
 
-/// Loads every record of `path` (its header already parsed) into `builder`.
+/// Loads every record of `source` (its header already known) into `builder`.
 pub fn load_file(
-    path: &Path,
-    header: &Header,
+    source: &Source,
     builder: &mut GraphBuilder,
     state: &mut State,
     report: &mut LoadReport,
 ) -> Result<(), Error> {
+    let (path, header) = (source.path.as_path(), &source.header);
     let file = File::open(path).map_err(|e| Error::os("open", path, e))?;
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(BufReader::with_capacity(1 << 20, file));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(source.header_line)
+        .flexible(true)
+        .delimiter(source.delimiter)
+        .from_reader(BufReader::with_capacity(1 << 20, file));
+    let (rows_before, bad_before) = (state.rows, report.bad_lines);
     let base_bytes = state.bytes;
     let mut batch: Vec<csv::ByteRecord> = Vec::with_capacity(BATCH);
     loop {
@@ -162,5 +185,10 @@ pub fn load_file(
         state.bytes = base_bytes + reader.position().byte();
         (state.progress)(state.bytes, state.rows);
     }
+    report.per_file.push(FileReport {
+        path: path.to_path_buf(),
+        rows: state.rows - rows_before,
+        bad_lines: report.bad_lines - bad_before,
+    });
     Ok(())
 }
