@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""The macro benchmark: load the same data into Plexus, Kuzu and FalkorDB in one
+run, run the same queries on each, check that the answers agree, and print a
+table of median latencies and Plexus/peer ratios, load times and peak memory.
+
+    scripts/bench [--scale 16] [--edge-factor 16] [--starts 100] [--runs 5] [--systems plexus,kuzu,falkordb]
+
+Each system runs in its own worker process (`run.py --worker NAME ...`), so
+its peak resident memory is its own and one system's caches never help another.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from datasets import Kronecker  # noqa: E402
+
+
+def dataset_of(args):
+    return Kronecker(args.plexus, args.scale, args.edge_factor, args.starts)
+
+
+def system_of(name, args):
+    import systems
+    return {"plexus": lambda: systems.Plexus(args.plexus, args.work),
+            "kuzu": lambda: systems.Kuzu(args.work),
+            "falkordb": lambda: systems.Falkor(args.work)}[name]()
+
+
+def normalize(rows, ordered):
+    def value(v):
+        if isinstance(v, float):
+            return round(v, 6)
+        if isinstance(v, (list, tuple)):
+            return [value(x) for x in v]
+        return v
+    out = [[value(v) for v in row] for row in rows]
+    return out if ordered else sorted(out, key=repr)
+
+
+def worker(args):
+    dataset = dataset_of(args)
+    system = system_of(args.worker, args)
+    result = {"system": system.name, "queries": {}}
+    try:
+        result["load_s"] = system.load(dataset, args.data)
+        for name, text, params in dataset.queries():
+            rows = system.query(text, params)  # warm-up, and the answer
+            times = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                system.query(text, params)
+                times.append(time.perf_counter() - started)
+            result["queries"][name] = {
+                "median_ms": statistics.median(times) * 1000,
+                "rows": normalize(rows, "ORDER BY" in text),
+            }
+        result["peak_rss"] = system.peak_rss()
+    except Exception as e:  # reported in the table, the other systems still run
+        result["error"] = f"{type(e).__name__}: {e}"
+    finally:
+        system.close()
+    print(json.dumps(result))
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if a and b else "-"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--plexus", default=os.environ.get("PLEXUS_BIN", "target/release/plexus"))
+    parser.add_argument("--scale", type=int, default=16)
+    parser.add_argument("--edge-factor", type=int, default=16)
+    parser.add_argument("--starts", type=int, default=100, help="start nodes of the k-hop queries")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per query (after one warm-up)")
+    parser.add_argument("--systems", default="plexus,kuzu,falkordb")
+    parser.add_argument("--work", default=None, help="directory for data (default: a temporary one)")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+
+    args.work = args.work or tempfile.mkdtemp(prefix="plexus-bench-")
+    dataset = dataset_of(args)
+    data = dataset.prepare(args.work)
+    names = [s for s in args.systems.split(",") if s]
+    results = {}
+    for name in names:
+        cmd = [sys.executable, os.path.abspath(__file__), "--worker", name, "--data", data, "--work", args.work,
+               "--plexus", args.plexus, "--scale", str(args.scale), "--edge-factor", str(args.edge_factor),
+               "--starts", str(args.starts), "--runs", str(args.runs)]
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+        try:
+            results[name] = json.loads(line)
+        except json.JSONDecodeError:
+            results[name] = {"error": (out.stderr or "no output").strip().splitlines()[-1], "queries": {}}
+        if "error" in results[name]:
+            print(f"{name}: {results[name]['error']}", file=sys.stderr)
+
+    nodes, edges = 1 << args.scale, args.edge_factor << args.scale
+    print(f"\n{dataset.name}: scale {args.scale} ({nodes} nodes, {edges} edges), {args.runs} timed runs per query, "
+          f"median latency in ms")
+    peers = [n for n in names if n != "plexus"]
+    header = f"{'query':<20}" + "".join(f"{n:>12}" for n in names) + "".join(f"{'plexus/' + p:>18}" for p in peers) + "  answers"
+    print(header)
+    print("-" * len(header))
+    disagree = 0
+    for qname, _, _ in dataset.queries():
+        cells = [results[n]["queries"].get(qname, {}) for n in names]
+        ms = [c.get("median_ms") for c in cells]
+        answers = [json.dumps(c.get("rows")) for c in cells if "rows" in c]
+        same = len(set(answers)) <= 1
+        disagree += not same
+        row = f"{qname:<20}" + "".join(f"{m:>12.2f}" if m is not None else f"{'-':>12}" for m in ms)
+        base = ms[names.index("plexus")] if "plexus" in names else None
+        row += "".join(f"{ratio(base, ms[names.index(p)]):>18}" for p in peers)
+        print(row + ("  same" if same else "  DIFFER"))
+    load = [results[n].get("load_s") for n in names]
+    row = f"{'load (s)':<20}" + "".join(f"{x:>12.2f}" if x else f"{'-':>12}" for x in load)
+    base = load[names.index("plexus")] if "plexus" in names else None
+    print(row + "".join(f"{ratio(base, load[names.index(p)]):>18}" for p in peers))
+    rss = [results[n].get("peak_rss") for n in names]
+    row = f"{'peak RSS (MiB)':<20}" + "".join(f"{x / 1048576:>12.0f}" if x else f"{'-':>12}" for x in rss)
+    base = rss[names.index("plexus")] if "plexus" in names else None
+    print(row + "".join(f"{ratio(base, rss[names.index(p)]):>18}" for p in peers))
+    if disagree:
+        for qname, _, _ in dataset.queries():
+            for n in names:
+                print(f"  {qname} / {n}: {results[n]['queries'].get(qname, {}).get('rows')}", file=sys.stderr)
+        sys.exit(f"{disagree} queries gave different answers")
+
+
+if __name__ == "__main__":
+    main()
