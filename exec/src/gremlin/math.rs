@@ -104,6 +104,10 @@ impl Parser {
                 self.pos += 1;
             }
             let name: String = self.chars[start..self.pos].iter().collect();
+            if is_function(&name) && self.peek() != Some('(') {
+                // `sin _`: a function applied to the operand after it.
+                return Ok(MathExpr::Call(name, Box::new(self.atom()?)));
+            }
             if self.peek() == Some('(') && is_function(&name) {
                 self.pos += 1;
                 let arg = self.expr(0)?;

@@ -227,6 +227,9 @@ pub fn order(a: &GObj, b: &GObj) -> Ordering {
         (GObj::Val(x), GObj::Val(y)) => scalar_rank(x).cmp(&scalar_rank(y)).then_with(|| x.order_cmp(y)),
         (GObj::Vertex(x), GObj::Vertex(y)) | (GObj::Edge(x), GObj::Edge(y)) => x.cmp(y),
         (GObj::Token(x), GObj::Token(y)) => x.cmp(y),
+        // T.id and T.label sort among strings by their names (`id`, `label`).
+        (GObj::Token(x), GObj::Val(Value::String(y))) => token_name(x).cmp(y.as_str()),
+        (GObj::Val(Value::String(x)), GObj::Token(y)) => x.as_str().cmp(token_name(y)),
         (GObj::Prop { value: x, .. }, GObj::Prop { value: y, .. }) => order(x, y),
         (GObj::Entry(x), GObj::Entry(y)) => order(&x.0, &y.0).then_with(|| order(&x.1, &y.1)),
         (GObj::Map(x), GObj::Map(y)) => {
@@ -249,6 +252,10 @@ pub fn order(a: &GObj, b: &GObj) -> Ordering {
         }
         _ => rank(a).cmp(&rank(b)),
     }
+}
+
+fn token_name(t: &str) -> &str {
+    t.rsplit('.').next().unwrap_or(t)
 }
 
 /// Equality as `P.eq` sees it: numbers compare by value across types.

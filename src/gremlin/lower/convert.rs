@@ -45,8 +45,21 @@ pub fn traversal(t: &Traversal, params: &Params) -> Result<GTraversal> {
                 pending.push((format!("{name}_before"), args));
                 continue;
             }
-            match out.steps.last_mut() {
-                Some(prev) => prev.modulators.push((name.to_string(), args)),
+            // from()/to() belong to the addE() they follow, even across property() steps.
+            let target = if matches!(name, "from" | "to") {
+                let add_e = out.steps.iter().rposition(|s| s.name == "addE");
+                let only_properties_after =
+                    add_e.is_some_and(|i| out.steps[i + 1..].iter().all(|s| s.name == "property"));
+                if only_properties_after {
+                    add_e
+                } else {
+                    out.steps.len().checked_sub(1)
+                }
+            } else {
+                out.steps.len().checked_sub(1)
+            };
+            match target {
+                Some(i) => out.steps[i].modulators.push((name.to_string(), args)),
                 None => return Err(syntax(ins, format!("{name}() must follow a step"))),
             }
             continue;
@@ -54,9 +67,9 @@ pub fn traversal(t: &Traversal, params: &Params) -> Result<GTraversal> {
         // property(T.id, x) right after addV gives the new vertex its id.
         if name == "property" {
             if let (Some(prev), [Argument::Enum(e), value]) = (out.steps.last_mut(), ins.args.as_slice()) {
-                if prev.name == "addV" && e.kind == "T" && e.value == "id" {
+                if prev.name == "addV" && e.kind == "T" && (e.value == "id" || e.value == "label") {
                     let v = arg(value, params)?;
-                    prev.modulators.push(("id".to_string(), vec![v]));
+                    prev.modulators.push((e.value.clone(), vec![v]));
                     continue;
                 }
             }
@@ -161,6 +174,8 @@ pub fn arg(a: &Argument, params: &Params) -> Result<GArg> {
 
 fn token(kind: &str, value: &str) -> GArg {
     let value = match (kind, value) {
+        ("Direction", "from") => "OUT",
+        ("Direction", "to") => "IN",
         ("Order", "incr") => "asc",
         ("Order", "decr") => "desc",
         _ => value,

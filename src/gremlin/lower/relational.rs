@@ -72,14 +72,23 @@ pub fn lower(t: &GTraversal, column: &str) -> Option<LogicalPlan> {
             items: vec![(column.to_string(), Expr::var(&var))],
             discard: true,
         },
-        Some(step) if step.name == "count" && step.args.is_empty() => LogicalPlan::Aggregate {
-            input: Box::new(plan),
-            keys: Vec::new(),
-            aggregates: vec![(
-                column.to_string(),
-                AggregateExpr { function: AggregateFunction::CountStar, distinct: false, args: Vec::new() },
-            )],
-        },
+        Some(step) if step.name == "count" && step.args.is_empty() => {
+            // As Cypher's `RETURN count(*) AS result`: aggregate into a hidden column, then name it.
+            let hidden = "__agg1".to_string();
+            let aggregate = LogicalPlan::Aggregate {
+                input: Box::new(plan),
+                keys: Vec::new(),
+                aggregates: vec![(
+                    hidden.clone(),
+                    AggregateExpr { function: AggregateFunction::CountStar, distinct: false, args: Vec::new() },
+                )],
+            };
+            LogicalPlan::Project {
+                input: Box::new(aggregate),
+                items: vec![(column.to_string(), Expr::var(&hidden))],
+                discard: true,
+            }
+        }
         Some(step) => {
             // values(k) yields nothing for an element without k.
             let [GArg::Value(Value::String(key))] = step.args.as_slice() else { return None };

@@ -2,4 +2,6 @@
 
 mod corpus;
 mod errors;
+mod execution;
+mod plans;
 mod shapes;

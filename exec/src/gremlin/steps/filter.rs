@@ -206,8 +206,12 @@ fn has(m: &mut Machine, step: &GStep, t: &Traverser) -> Result<bool> {
     let Some(test_arg) = test_arg else { return Ok(!subject.is_empty()) };
     if let (GArg::Token(_, v), GArg::Value(value)) = (key, test_arg) {
         if v == "id" {
-            return id_matches(m, step, &t.obj, &subject.first().cloned().unwrap_or(GObj::NULL))
-                .map(|hit| hit && !matches!(value, Value::Null));
+            let id = subject.first().cloned().unwrap_or(GObj::NULL);
+            let ids: Vec<Value> = match value {
+                Value::List(items) => items.clone(),
+                other => vec![other.clone()],
+            };
+            return Ok(ids.iter().any(|v| !v.is_null() && id_equals(m, &t.obj, &id, v)));
         }
     }
     for s in &subject {

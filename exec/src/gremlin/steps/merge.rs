@@ -183,6 +183,16 @@ fn endpoint(m: &mut Machine, step: &GStep, t: &Traverser, v: &GObj) -> Result<Op
     Ok(match v {
         GObj::Vertex(n) => Some(n),
         GObj::Val(val) => resolve_vertex(&snap, &val),
+        // A map describes the vertex: its id and/or properties.
+        GObj::Map(entries) => {
+            let mut all = Vec::new();
+            snap.scan_nodes(0..snap.node_capacity(), None, &mut all);
+            let id = entries.iter().find(|(k, _)| token_key(k) == Some("T.id")).map(|(_, v)| raw_value(v));
+            all.into_iter().find(|&n| {
+                id.as_ref().is_none_or(|i| resolve_vertex(&snap, i) == Some(n))
+                    && props_match(m, &GObj::Vertex(n), &entries)
+            })
+        }
         _ => None,
     })
 }
@@ -243,6 +253,16 @@ pub fn merge_e(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec
         }
         if matches.is_empty() {
             let on_create = option_map(m, step, "onCreate", t)?;
+            if let Some(c) = &on_create {
+                let fixed = ["T.label", "T.id", "Direction.OUT", "Direction.IN"];
+                let overrides = c.iter().any(|(k, v)| {
+                    token_key(k).is_some_and(|tk| fixed.contains(&tk))
+                        && search.iter().any(|(sk, sv)| sk == k && sv != v)
+                });
+                if overrides {
+                    return Err(bad(step, "option(onCreate) cannot override values from merge() argument"));
+                }
+            }
             let (Some(from), Some(to)) = (out_v, in_v) else {
                 return Err(bad(step, "mergeE() needs Direction.OUT and Direction.IN to create an edge"));
             };

@@ -15,7 +15,11 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
         "addV" => {
             let mut out = Vec::new();
             for t in input {
-                let label = match step.args.first() {
+                let label_arg = match step.modulator("label").next() {
+                    Some([a]) => Some(a),
+                    _ => step.args.first(),
+                };
+                let label = match label_arg {
                     None => "vertex".to_string(),
                     Some(GArg::Value(Value::String(l))) => l.clone(),
                     Some(GArg::Traversal(c)) => match m.first(c, t)? {
@@ -149,13 +153,22 @@ fn property(m: &mut Machine, step: &GStep, t: &Traverser) -> Result<()> {
     }
     let (key, value) = match args {
         [k, v, ..] => (k, v),
+        // property(null): nothing to set.
+        [GArg::Value(Value::Null)] => return Ok(()),
         _ => return Err(bad(step, "property() needs a key and a value")),
     };
     let value = match value {
         GArg::Traversal(c) => m.first(c, t)?.unwrap_or(GObj::NULL),
         other => m.constant(other, step)?,
     };
-    match key {
+    let key = match key {
+        GArg::Traversal(c) => match m.first(c, t)? {
+            Some(GObj::Val(Value::String(k))) => GArg::Value(Value::String(k)),
+            _ => return Err(bad(step, "property() key traversal must yield a string")),
+        },
+        other => other.clone(),
+    };
+    match &key {
         GArg::Value(Value::String(k)) => set_with_cardinality(m, step, &t.obj, k, cardinality, value),
         GArg::Token(_, v) if v == "id" || v == "label" => {
             Err(bad(step, format!("T.{v} can only be set when the element is created")))

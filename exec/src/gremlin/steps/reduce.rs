@@ -104,10 +104,14 @@ fn reduce(step: &GStep, items: impl Iterator<Item = (GObj, u64)>) -> Result<Opti
     }
     let mut acc: Option<GObj> = None;
     let mut n: u64 = 0;
+    let mut saw_null = false;
+    let mut saw_float = false;
     for (o, bulk) in items {
         if o.is_null() {
+            saw_null = true;
             continue;
         }
+        saw_float |= matches!(o, GObj::Val(Value::Float(_)));
         match name {
             "sum" | "mean" => {
                 let GObj::Val(v) = &o else { return Err(type_error(step, format!("{name}() needs numbers"))) };
@@ -143,6 +147,16 @@ fn reduce(step: &GStep, items: impl Iterator<Item = (GObj, u64)>) -> Result<Opti
                     acc = Some(o);
                 }
             }
+        }
+    }
+    // Only nulls: the answer is null (no input at all: no answer).
+    if acc.is_none() && saw_null {
+        return Ok(Some(GObj::NULL));
+    }
+    // min/max over mixed integers and floats answer in the wider type.
+    if saw_float && matches!(name, "min" | "max") {
+        if let Some(GObj::Val(Value::Integer(i))) = acc {
+            return Ok(Some(GObj::Val(Value::Float(i as f64))));
         }
     }
     if name == "mean" {

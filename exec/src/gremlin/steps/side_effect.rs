@@ -127,6 +127,21 @@ pub fn operator(step: &GStep, op: &str, a: GObj, b: GObj) -> Result<GObj> {
     let num = |o: &GObj| o.as_value().filter(|v| v.is_number()).cloned();
     Ok(match op {
         "assign" => b,
+        "addAll" if matches!(a, GObj::Map(_)) || matches!(b, GObj::Map(_)) => {
+            let mut merged = match a {
+                GObj::Map(e) => e,
+                _ => Vec::new(),
+            };
+            if let GObj::Map(e) = b {
+                for (k, v) in e {
+                    match merged.iter_mut().find(|(mk, _)| *mk == k) {
+                        Some((_, mv)) => *mv = v,
+                        None => merged.push((k, v)),
+                    }
+                }
+            }
+            GObj::Map(merged)
+        }
         "addAll" => {
             let mut items = a.items().unwrap_or_default();
             items.extend(b.items().unwrap_or_else(|| vec![b.clone()]));
