@@ -39,6 +39,8 @@ pub struct Machine<'a> {
     pub dedup_state: HashMap<usize, std::collections::HashSet<GObj>>,
     /// `SubgraphStrategy` filters, when the source has one.
     pub subgraph: Option<super::subgraph::Subgraph>,
+    /// The traversers each `group("x")` side effect has collected so far.
+    pub group_members: HashMap<String, Vec<Traverser>>,
     /// `PartitionStrategy`: the property every new element gets.
     pub write_partition: Option<(String, Value)>,
     /// `ProductiveByStrategy`: a `by()` that yields nothing gives null instead of dropping the traverser.
@@ -117,6 +119,7 @@ impl<'a> Machine<'a> {
             dedup_state: HashMap::new(),
             subgraph: None,
             write_partition: None,
+            group_members: HashMap::new(),
             productive_by: false,
             reducers: HashMap::new(),
         }

@@ -52,7 +52,18 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
         }
         "group" | "groupCount" => {
             let side_effect = step.args.first().and_then(GArg::as_str).map(str::to_string);
-            let map = if name == "group" { group(m, step, input)? } else { group_count(m, step, input)? };
+            let map = match (&side_effect, name) {
+                // A group side effect grows with every traverser that reaches it, however many calls it takes.
+                (Some(key), "group") => {
+                    let mut members = m.group_members.remove(key).unwrap_or_default();
+                    members.extend(input.iter().cloned());
+                    let map = group(m, step, &members)?;
+                    m.group_members.insert(key.clone(), members);
+                    map
+                }
+                (_, "group") => group(m, step, input)?,
+                _ => group_count(m, step, input)?,
+            };
             match side_effect {
                 Some(key) => {
                     let merged = match m.side_effects.remove(&key) {
@@ -185,22 +196,11 @@ fn group(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<GObj> {
     for (k, members) in groups {
         let value = match &value_by {
             Some(GArg::Traversal(child)) => {
-                let starts: Vec<Traverser> = members.clone();
-                let results = m.run(child, starts)?;
-                // A reducing child (count, fold, …) yields one object; otherwise the values are folded.
-                let reduces = child.steps.iter().any(|s| {
-                    matches!(
-                        s.name.as_str(),
-                        "count" | "sum" | "mean" | "min" | "max" | "fold" | "groupCount" | "group"
-                    ) && !is_local(s)
-                });
-                if reduces {
-                    match results.into_iter().next() {
-                        Some(r) => r.obj,
-                        None => continue,
-                    }
-                } else {
-                    GObj::List(expand(&results).collect())
+                let results = m.run(child, members.clone())?;
+                // The value is the child's first result; a group without one is left out.
+                match results.into_iter().next() {
+                    Some(r) => r.obj,
+                    None => continue,
                 }
             }
             Some(p) => {

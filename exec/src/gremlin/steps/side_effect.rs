@@ -87,10 +87,8 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
             let mut out = Vec::new();
             for t in input {
                 let mut t = t.clone();
-                let Some(v) = m.project(projection.as_ref(), &t, step)? else {
-                    out.push(t);
-                    continue;
-                };
+                // A by() that yields nothing drops the traverser.
+                let Some(v) = m.project(projection.as_ref(), &t, step)? else { continue };
                 let current = t.sack.take().unwrap_or(GObj::NULL);
                 t.sack = Some(operator(step, op, current, v)?);
                 out.push(t);
