@@ -6,7 +6,7 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use plexus::format::OutputFormat;
 use plexus_storage::durable::SyncMode;
 
-/// Plexus: a property-graph database queried with openCypher, kept in a data
+/// Plexus: a property-graph database queried with openCypher and Gremlin, kept in a data
 /// directory (`./plexus-data` unless `--data-dir` or `--in-memory` says otherwise).
 #[derive(Debug, Parser)]
 #[command(name = "plexus", version, about, long_about = None, args_override_self = true)]
@@ -24,7 +24,7 @@ pub enum Command {
     /// Stops on ctrl-c or SIGTERM: running queries get a grace period, then
     /// the WAL is synced, a checkpoint written, and the exit code is 0.
     Serve(ServeArgs),
-    /// Open an interactive Cypher shell on the data directory.
+    /// Open an interactive Cypher and Gremlin shell on the data directory.
     ///
     /// Statements end with `;` and may span lines. Type :help inside the shell
     /// for its commands (:param, :explain, :profile, ...). Every committed
@@ -32,7 +32,7 @@ pub enum Command {
     /// stays in the data directory across restarts. Input can also be piped
     /// in: `echo 'RETURN 1;' | plexus shell`.
     Shell(ShellArgs),
-    /// Run Cypher statements on the data directory and print the results.
+    /// Run Cypher statements (or Gremlin traversals) on the data directory and print the results.
     ///
     /// Statements are separated by `;` (the last one may omit it) and run in
     /// order; the first error stops the run with exit code 1. In json and csv
@@ -40,7 +40,8 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         plexus query -e 'UNWIND [1, 2, 3] AS x RETURN x, x * 2 AS y'\n  \
         plexus query -f script.cypher --format json\n  \
-        plexus query -e 'RETURN $limit + 1 AS n' --param limit=10 --format csv")]
+        plexus query -e 'RETURN $limit + 1 AS n' --param limit=10 --format csv\n  \
+        plexus query --lang gremlin -e \"g.V().hasLabel('person').values('name')\"")]
     Query(QueryArgs),
     /// Create or list snapshots: consistent copies of a data directory at one
     /// commit, which `plexus restore` turns back into a data directory.
@@ -324,8 +325,18 @@ pub struct QueryArgs {
     /// parameters may use earlier ones.
     #[arg(long = "param", value_name = "NAME=EXPR")]
     pub params: Vec<String>,
+    /// The language of the statements (a statement starting with `g.` is Gremlin either way).
+    #[arg(long, value_enum, default_value_t = Lang::Cypher)]
+    pub lang: Lang,
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+/// The `--lang` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Cypher,
+    Gremlin,
 }
 
 /// The `--format` choices.

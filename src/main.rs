@@ -136,7 +136,12 @@ fn query(args: &QueryArgs) -> io::Result<bool> {
     let (mut out, mut err) = (io::stdout().lock(), io::stderr());
     let outcome = match batch::eval_params(&db, &args.params, &mut err) {
         Ok(Some(params)) => {
-            batch::run(&db, &script, args.format.into(), &params, Output { out: &mut out, err: &mut err })
+            let language = match args.lang {
+                cli::Lang::Cypher => plexus::shell::exec::Language::Cypher,
+                cli::Lang::Gremlin => plexus::shell::exec::Language::Gremlin,
+            };
+            let io = Output { out: &mut out, err: &mut err };
+            batch::run_in(&db, language, &script, args.format.into(), &params, io)
         }
         Ok(None) => Ok(false),
         Err(e) => Err(e),

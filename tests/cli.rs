@@ -292,3 +292,27 @@ fn users_are_added_listed_and_removed_and_auth_needs_them() {
     assert!(!plexus_in(cwd.path(), &["user", "remove", "bob"], "").status.success());
     assert_eq!(stdout(&plexus_in(cwd.path(), &["user", "list"], "")), "ada\n");
 }
+
+#[test]
+fn gremlin_runs_in_query_and_shell() {
+    let created = query_json("g.addV('person').property('name', 'marko').property('age', 29)", &["--lang", "gremlin"]);
+    assert_eq!(created.len(), 1);
+    // A statement starting with `g.` is Gremlin without --lang.
+    let cwd = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let out = plexus_in(cwd.path(), args, stdin);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    run(&["query", "-e", "CREATE (:person {name: 'ada'})-[:knows]->(:person {name: 'bob'})"], "");
+    assert_eq!(run(&["query", "-e", "g.V().out('knows').values('name')", "--format", "csv"], ""), "result\nbob\n");
+    let shell = run(
+        &["shell"],
+        ":gremlin\ng.V().has('name', 'ada').out().count();\n:cypher\nMATCH (n:person) RETURN count(n) AS c;\n",
+    );
+    assert!(shell.contains("| 1      |"), "{shell}");
+    assert!(shell.contains("| 2 |"), "{shell}");
+    let out = plexus_in(cwd.path(), &["query", "--lang", "gremlin", "-e", "g.V().nosuchstep()"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Error"), "{}", stderr(&out));
+}

@@ -38,6 +38,18 @@ pub fn eval_params(db: &Database, args: &[String], err: &mut dyn Write) -> io::R
 /// Run every statement of `script` in order, stopping at the first error.
 /// Returns whether all of them succeeded.
 pub fn run(db: &Database, script: &str, fmt: OutputFormat, params: &Params, io: Output) -> io::Result<bool> {
+    run_in(db, exec::Language::Cypher, script, fmt, params, io)
+}
+
+/// [`run`] with statements in `language` (a statement starting with `g.` is always Gremlin).
+pub fn run_in(
+    db: &Database,
+    language: exec::Language,
+    script: &str,
+    fmt: OutputFormat,
+    params: &Params,
+    io: Output,
+) -> io::Result<bool> {
     let split = statement_splitter::split(script);
     // The last statement of a script needs no `;`.
     let last = Some(split.rest.trim_end()).filter(|rest| !rest.is_empty());
@@ -46,7 +58,7 @@ pub fn run(db: &Database, script: &str, fmt: OutputFormat, params: &Params, io: 
         writeln!(io.err, "no statement to run")?;
     }
     for statement in statements {
-        match exec::run(db, statement, params) {
+        match exec::run_in(db, exec::language_of(statement, language), statement, params) {
             Ok(outcome) => report::print(&outcome, fmt, io.out, io.err)?,
             Err(e) => {
                 writeln!(io.err, "{}", caret::render_error(&e, statement))?;

@@ -17,12 +17,18 @@ pub enum Command<'a> {
     Params,
     /// Forget all parameters.
     Clear,
+    /// Read statements as Gremlin traversals from now on.
+    Gremlin,
+    /// Read statements as Cypher from now on.
+    Cypher,
 }
 
 /// Shown by `:help`.
 pub const HELP: &str = "\
-Type Cypher statements ending with `;` (they may span several lines; several
-on one line run in order). Results show values in Cypher literal form.
+Type Cypher statements, or Gremlin traversals (`g.V()...`), ending with `;`
+(they may span several lines; several on one line run in order). A statement
+starting with `g.` is always Gremlin. Results show values in Cypher literal
+form: vertices as nodes, edges as relationships, paths, lists and maps.
 
 Commands:
   :help                     show this help
@@ -32,6 +38,7 @@ Commands:
                             as parameter $<name>, e.g. :param limit => 10
   :params                   list the parameters
   :clear                    forget all parameters
+  :gremlin, :cypher         read statements in that language from now on
   :quit, :exit              leave the shell (or press Ctrl-D)
 
 Ctrl-C clears the statement being typed. A committed statement is in the
@@ -65,6 +72,8 @@ pub fn parse(line: &str) -> Result<Command<'_>, String> {
         "quit" | "exit" | "q" => no_arg(Command::Quit),
         "params" => no_arg(Command::Params),
         "clear" => no_arg(Command::Clear),
+        "gremlin" => no_arg(Command::Gremlin),
+        "cypher" => no_arg(Command::Cypher),
         "explain" => query().map(Command::Explain),
         "profile" => query().map(Command::Profile),
         "param" => {
@@ -96,6 +105,8 @@ mod tests {
         assert_eq!(parse("  :quit  "), Ok(Command::Quit));
         assert_eq!(parse(":exit;"), Ok(Command::Quit));
         assert_eq!(parse(":params"), Ok(Command::Params));
+        assert_eq!(parse(":gremlin"), Ok(Command::Gremlin));
+        assert_eq!(parse(":cypher;"), Ok(Command::Cypher));
         assert_eq!(parse(":clear"), Ok(Command::Clear));
     }
 

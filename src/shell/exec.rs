@@ -21,10 +21,35 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
-/// Run `query` and read all its rows (the stats are complete only after that).
+/// The query language of a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Cypher,
+    Gremlin,
+}
+
+/// The language `text` is in: a traversal starting with `g.` is Gremlin
+/// whatever the default, anything else is in `default`.
+pub fn language_of(text: &str, default: Language) -> Language {
+    if text.trim_start().starts_with("g.") {
+        Language::Gremlin
+    } else {
+        default
+    }
+}
+
+/// Run `query` (Gremlin if it starts with `g.`, else Cypher) and read all its rows.
 pub fn run(db: &Database, query: &str, params: &Params) -> Result<Outcome, Error> {
+    run_in(db, language_of(query, Language::Cypher), query, params)
+}
+
+/// Run `query` in `language` and read all its rows (the stats are complete only after that).
+pub fn run_in(db: &Database, language: Language, query: &str, params: &Params) -> Result<Outcome, Error> {
     let start = Instant::now();
-    let mut result = db.execute(query, params)?;
+    let mut result = match language {
+        Language::Cypher => db.execute(query, params)?,
+        Language::Gremlin => db.execute_gremlin(query, params)?,
+    };
     let rows = result.by_ref().collect::<Result<Vec<_>, _>>()?;
     let elapsed = start.elapsed();
     Ok(Outcome {

@@ -22,6 +22,7 @@ use crate::format::OutputFormat;
 use commands::Command;
 
 const PROMPT: &str = "plexus> ";
+const GREMLIN_PROMPT: &str = "gremlin> ";
 const CONTINUATION_PROMPT: &str = "   ...> ";
 
 /// Whether the shell should keep reading.
@@ -38,12 +39,23 @@ pub struct Shell<'a> {
     buffer: String,
     /// How many statements or commands failed, for the exit code of scripts.
     errors: usize,
+    /// The language of statements that do not say (`g.` always means Gremlin).
+    language: exec::Language,
 }
 
 impl<'a> Shell<'a> {
     /// A shell on `db` with no parameters.
     pub fn new(db: &'a Database) -> Self {
-        Shell { db, params: Params::new(), buffer: String::new(), errors: 0 }
+        Shell { db, params: Params::new(), buffer: String::new(), errors: 0, language: exec::Language::Cypher }
+    }
+
+    /// The prompt for the next line.
+    pub fn prompt(&self) -> &'static str {
+        match (self.is_continuing(), self.language) {
+            (true, _) => CONTINUATION_PROMPT,
+            (false, exec::Language::Cypher) => PROMPT,
+            (false, exec::Language::Gremlin) => GREMLIN_PROMPT,
+        }
     }
 
     /// True while a statement is being typed (its `;` has not come yet).
@@ -97,6 +109,19 @@ impl<'a> Shell<'a> {
         match command {
             Command::Help => writeln!(out, "{}", commands::HELP)?,
             Command::Quit => return Ok(Flow::Quit),
+            Command::Explain(query) if exec::language_of(query, self.language) == exec::Language::Gremlin => {
+                match self.guarded(|db, p| db.explain_gremlin(query, p)) {
+                    Some(Ok(plan)) => writeln!(out, "{}", plan.trim_end())?,
+                    Some(Err(e)) => {
+                        self.errors += 1;
+                        writeln!(err, "{}", caret::render_error(&e, query))?;
+                    }
+                    None => {
+                        self.errors += 1;
+                        writeln!(err, "{CRASHED}")?;
+                    }
+                }
+            }
             Command::Explain(query) => {
                 if let Some(outcome) = self.execute(&format!("EXPLAIN {query}"), err)? {
                     match &outcome.plan {
@@ -130,6 +155,14 @@ impl<'a> Shell<'a> {
                 self.params.clear();
                 writeln!(out, "Parameters cleared.")?;
             }
+            Command::Gremlin => {
+                self.language = exec::Language::Gremlin;
+                writeln!(out, "Statements are Gremlin traversals now (:cypher switches back).")?;
+            }
+            Command::Cypher => {
+                self.language = exec::Language::Cypher;
+                writeln!(out, "Statements are Cypher now.")?;
+            }
         }
         Ok(Flow::Continue)
     }
@@ -143,7 +176,8 @@ impl<'a> Shell<'a> {
 
     /// Run `query`; on failure print the error and return `None`.
     fn execute(&mut self, query: &str, err: &mut dyn Write) -> io::Result<Option<exec::Outcome>> {
-        let message = match self.guarded(|db, p| exec::run(db, query, p)) {
+        let language = exec::language_of(query, self.language);
+        let message = match self.guarded(|db, p| exec::run_in(db, language, query, p)) {
             Some(Ok(outcome)) => return Ok(Some(outcome)),
             Some(Err(e)) => caret::render_error(&e, query),
             None => CRASHED.to_string(),
@@ -189,7 +223,7 @@ pub fn run(db: &Database) -> io::Result<bool> {
     let mut shell = Shell::new(db);
     let (mut out, mut err) = (io::stdout(), io::stderr());
     loop {
-        let prompt = if shell.is_continuing() { CONTINUATION_PROMPT } else { PROMPT };
+        let prompt = shell.prompt();
         match editor.readline(prompt) {
             Ok(line) => {
                 if interactive && !line.trim().is_empty() {
