@@ -151,10 +151,64 @@ fn run_step(w: &mut World, step: &Step, text: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A tree as the features draw it: `|--name` lines, children indented deeper.
+#[derive(Debug)]
+struct TreeNode {
+    key: String,
+    children: Vec<TreeNode>,
+}
+
+fn tree(resolver: &Resolver, text: &str) -> Result<Vec<TreeNode>, String> {
+    let mut roots: Vec<TreeNode> = Vec::new();
+    // The open path: (indent, index chain).
+    let mut stack: Vec<usize> = Vec::new();
+    for line in text.lines().filter(|l| l.contains("|--")) {
+        let indent = line.find("|--").unwrap_or(0);
+        let cell = line[indent + 3..].trim();
+        let key = crate::values::to_value(&resolver.parse(cell)?)?;
+        let node = TreeNode { key: plexus_exec::gremlin::key_text(&key), children: Vec::new() };
+        while stack.last().is_some_and(|&i| i >= indent) {
+            stack.pop();
+        }
+        let mut level = &mut roots;
+        for _ in 0..stack.len() {
+            let last = level.len() - 1;
+            level = &mut level[last].children;
+        }
+        level.push(node);
+        stack.push(indent);
+    }
+    Ok(roots)
+}
+
+fn tree_matches(expected: &[TreeNode], actual: &std::collections::BTreeMap<String, Value>) -> bool {
+    expected.len() == actual.len()
+        && expected.iter().all(|n| match actual.get(&n.key) {
+            Some(Value::Map(children)) => tree_matches(&n.children, children),
+            _ => false,
+        })
+}
+
 fn check_result(resolver: &Resolver, step: &Step, text: &str, rows: &[Value]) -> Result<(), Failure> {
     let show = || format!("got {rows:?}");
     if text == "the result should be empty" {
         return if rows.is_empty() { Ok(()) } else { Err(Failure::new("expected empty", show())) };
+    }
+    if text.starts_with("the result should be a tree") {
+        let expected = tree(resolver, step.docstring.as_deref().unwrap_or_default())
+            .map_err(|e| Failure::new("expected tree", e))?;
+        // `iterated next` split the tree into its entries: put them back together.
+        let mut whole = std::collections::BTreeMap::new();
+        for row in rows {
+            if let Value::Map(m) = row {
+                whole.extend(m.clone());
+            }
+        }
+        return if tree_matches(&expected, &whole) {
+            Ok(())
+        } else {
+            Err(Failure::new("tree differs", format!("expected {expected:?}\n  {}", show())))
+        };
     }
     if let Some(n) = text.strip_prefix("the result should have a count of ") {
         let n: usize = n.trim().parse().unwrap_or(usize::MAX);

@@ -14,6 +14,7 @@ mod reduce;
 mod sample;
 mod side_effect;
 mod strings;
+mod tree;
 
 use plexus_planner::gremlin::GStep;
 use plexus_storage::{Error, ErrorClass, Phase, Result};
@@ -60,6 +61,9 @@ pub fn apply(m: &mut Machine, step: &GStep, input: Vec<Traverser>) -> Result<Vec
         return Ok(out);
     }
     if let Some(out) = sample::apply(m, step, &input)? {
+        return Ok(out);
+    }
+    if let Some(out) = tree::apply(m, step, &input)? {
         return Ok(out);
     }
     Err(Error::new(
