@@ -66,11 +66,16 @@ pub fn traversal(t: &Traversal, params: &Params) -> Result<GTraversal> {
         }
         // property(T.id, x) right after addV gives the new vertex its id.
         if name == "property" {
-            if let (Some(prev), [Argument::Enum(e), value]) = (out.steps.last_mut(), ins.args.as_slice()) {
-                if prev.name == "addV" && e.kind == "T" && (e.value == "id" || e.value == "label") {
-                    let v = arg(value, params)?;
-                    prev.modulators.push((e.value.clone(), vec![v]));
-                    continue;
+            if let [Argument::Enum(e), value] = ins.args.as_slice() {
+                let add_v = out.steps.iter().rposition(|s| s.name == "addV");
+                let only_properties_after =
+                    add_v.is_some_and(|i| out.steps[i + 1..].iter().all(|s| s.name == "property"));
+                if let (Some(i), true) = (add_v, only_properties_after) {
+                    if e.kind == "T" && (e.value == "id" || e.value == "label") {
+                        let v = arg(value, params)?;
+                        out.steps[i].modulators.push((e.value.clone(), vec![v]));
+                        continue;
+                    }
                 }
             }
         }

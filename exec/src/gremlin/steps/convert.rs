@@ -98,14 +98,23 @@ fn as_number(step: &GStep, obj: &GObj, target: Option<&str>) -> Result<GObj> {
 fn format(m: &mut Machine, step: &GStep, text: &str, t: &Traverser) -> Result<Option<String>> {
     let mut out = String::new();
     let mut rest = text;
+    // `%{_}` takes the next by() modulator's value.
+    let by = crate::gremlin::by::bys(step);
+    let mut next_by = 0;
     while let Some(i) = rest.find("%{") {
         out.push_str(&rest[..i]);
         let after = &rest[i + 2..];
         let Some(end) = after.find('}') else { return Err(bad(step, "format(): unclosed %{")) };
         let key = &after[..end];
-        let value = match m.value_of(&t.obj, key, step) {
-            Ok(Some(v)) => Some(v),
-            _ => select_label(m, t, key),
+        let value = if key == "_" {
+            let projection = by.get(next_by).and_then(|b| b.projection.clone());
+            next_by += 1;
+            m.project(projection.as_ref(), t, step)?
+        } else {
+            match m.value_of(&t.obj, key, step) {
+                Ok(Some(v)) => Some(v),
+                _ => select_label(m, t, key),
+            }
         };
         match value {
             Some(GObj::Val(Value::String(s))) => out.push_str(&s),

@@ -72,7 +72,25 @@ fn check_hidden(step: &GStep, entries: &[(GObj, GObj)]) -> Result<()> {
     Ok(())
 }
 
+/// Keys of a literal `option(Merge.x, [k: Cardinality.c(v)])` map with their cardinality.
+fn option_cardinalities(step: &GStep, which: &str) -> Vec<(String, String)> {
+    step.modulator("option")
+        .filter_map(|a| match a {
+            [GArg::Token(_, v), GArg::Map(pairs), ..] if v == which => Some(pairs),
+            _ => None,
+        })
+        .flat_map(|pairs| {
+            pairs.iter().filter_map(|(k, v)| match (k, v) {
+                (GArg::Value(Value::String(key)), GArg::Cardinality(c, _)) => Some((key.clone(), c.clone())),
+                _ => None,
+            })
+        })
+        .collect()
+}
+
 fn apply_props(m: &mut Machine, step: &GStep, obj: &GObj, entries: &[(GObj, GObj)], creating: bool) -> Result<()> {
+    let which = if creating { "onCreate" } else { "onMatch" };
+    let cards = option_cardinalities(step, which);
     check_hidden(step, entries)?;
     for (k, v) in entries {
         match (token_key(k), k.as_str()) {
@@ -81,6 +99,10 @@ fn apply_props(m: &mut Machine, step: &GStep, obj: &GObj, entries: &[(GObj, GObj
             }
             (Some(_), _) => {}
             (None, Some(key)) => {
+                if let Some((_, card)) = cards.iter().find(|(k, _)| k == key) {
+                    super::mutate::set_with_cardinality(m, step, obj, key, card, v.clone())?;
+                    continue;
+                }
                 let value = raw_value(v);
                 if matches!(value, Value::Map(_)) {
                     return Err(type_error(step, "a property value cannot be a map"));

@@ -177,7 +177,14 @@ fn property(m: &mut Machine, step: &GStep, t: &Traverser) -> Result<()> {
     }
 }
 
-fn set_with_cardinality(m: &mut Machine, step: &GStep, obj: &GObj, key: &str, card: &str, value: GObj) -> Result<()> {
+pub fn set_with_cardinality(
+    m: &mut Machine,
+    step: &GStep,
+    obj: &GObj,
+    key: &str,
+    card: &str,
+    value: GObj,
+) -> Result<()> {
     if !obj.is_element() {
         return Err(type_error(step, "property() needs an element"));
     }

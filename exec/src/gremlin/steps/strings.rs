@@ -44,22 +44,26 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
     if !STRING_STEPS.contains(&name) {
         return Ok(None);
     }
-    if name == "asString" && !is_local(step) {
-        // Elements print as TinkerPop does: v[id], e[id][out-label->in].
+    if name == "asString" {
+        // Objects print as TinkerPop's toString does: v[id], e[id][out-label->in], {k=v}, [a, b].
+        let local = is_local(step);
         let mut out = Vec::new();
         for t in input {
-            let s = match &t.obj {
-                GObj::Vertex(_) => GObj::Val(Value::String(format!("v[{}]", super::display(&m.id_of(&t.obj, step)?)))),
-                GObj::Edge(e) => {
-                    let snap = m.snapshot();
-                    let (s, d, _) = snap.rel_endpoints(*e).unwrap_or((0, 0, 0));
-                    let id = |n| m.id_of(&GObj::Vertex(n), step).map(|i| super::display(&i));
-                    let label = super::display(&m.label_of(&t.obj, step)?);
-                    GObj::Val(Value::String(format!("e[{}][{}-{label}->{}]", e, id(s)?, id(d)?)))
+            let text = match (&t.obj, local) {
+                (GObj::Val(Value::Null), _) => return Err(type_error(step, "asString() does not accept null")),
+                (GObj::List(items), true) => {
+                    let mut mapped = Vec::new();
+                    for i in items {
+                        if i.is_null() {
+                            return Err(type_error(step, "asString(): Can't parse null as String"));
+                        }
+                        mapped.push(GObj::Val(Value::String(java_string(m, step, i)?)));
+                    }
+                    GObj::List(mapped)
                 }
-                other => one(step, &[], other)?,
+                (obj, _) => GObj::Val(Value::String(java_string(m, step, obj)?)),
             };
-            out.push(t.split(s));
+            out.push(t.split(text));
         }
         return Ok(Some(out));
     }
@@ -88,6 +92,44 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
         out.push(t.split(obj));
     }
     Ok(Some(out))
+}
+
+/// An object as Java's `toString` writes it.
+fn java_string(m: &Machine, step: &GStep, obj: &GObj) -> Result<String> {
+    let id = |o: &GObj| m.id_of(o, step).map(|i| super::display(&i));
+    Ok(match obj {
+        GObj::Val(Value::String(s)) => s.clone(),
+        GObj::Val(v) => v.to_display_string(),
+        GObj::Vertex(_) => format!("v[{}]", id(obj)?),
+        GObj::Edge(e) => {
+            let snap = m.snapshot();
+            let (s, d, _) = snap.rel_endpoints(*e).unwrap_or((0, 0, 0));
+            let label = super::display(&m.label_of(obj, step)?);
+            format!("e[{}][{}-{label}->{}]", id(obj)?, id(&GObj::Vertex(s))?, id(&GObj::Vertex(d))?)
+        }
+        GObj::Prop { owner, key, value } => {
+            let kind = if matches!(**owner, GObj::Vertex(_)) { "vp" } else { "p" };
+            format!("{kind}[{key}->{}]", java_string(m, step, value)?)
+        }
+        GObj::List(items) | GObj::Set(items) | GObj::Path(items) => {
+            let parts: Result<Vec<String>> = items.iter().map(|i| java_string(m, step, i)).collect();
+            let body = parts?.join(", ");
+            if matches!(obj, GObj::Path(_)) {
+                format!("path[{body}]")
+            } else {
+                format!("[{body}]")
+            }
+        }
+        GObj::Map(entries) => {
+            let mut parts = Vec::new();
+            for (k, v) in entries {
+                parts.push(format!("{}={}", java_string(m, step, k)?, java_string(m, step, v)?));
+            }
+            format!("{{{}}}", parts.join(", "))
+        }
+        GObj::Entry(e) => format!("{}={}", java_string(m, step, &e.0)?, java_string(m, step, &e.1)?),
+        GObj::Token(t) => t.rsplit('.').next().unwrap_or(t).to_string(),
+    })
 }
 
 fn int(a: Option<&&GArg>) -> Option<i64> {
