@@ -776,3 +776,30 @@ fn only_the_configured_versions_are_offered() {
     assert_eq!(v, [0, 0, 0, 0]);
     c.expect_closed();
 }
+
+#[test]
+fn bolt_4_2_drivers_get_the_routing_table_from_the_system_database() {
+    let server = TestServer::new();
+    let (mut c, v) = Client::connect(server.addr, [0, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(v, [0, 0, 2, 4]);
+    c.send(&msg(0x01, vec![map(&[("user_agent", s("t")), ("routing", map(&[("address", s("here:7687"))]))])]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    c.send(&msg(
+        0x10,
+        vec![
+            s("CALL dbms.routing.getRoutingTable($context)"),
+            map(&[("context", map(&[("address", s("here:7687"))]))]),
+            map(&[("db", s("system")), ("mode", s("r"))]),
+        ],
+    ));
+    c.send(&pull(-1));
+    assert_eq!(c.recv().meta("fields"), Some(&PackValue::List(vec![s("ttl"), s("servers")])));
+    let row = c.recv().record().to_vec();
+    assert_eq!(row[0], int(300));
+    let PackValue::List(servers) = &row[1] else { panic!("{row:?}") };
+    assert_eq!(servers.len(), 3);
+    assert_eq!(c.recv().tag, SUCCESS);
+    // Only the routing call may name `system`.
+    c.send(&msg(0x10, vec![s("RETURN 1"), map(&[]), map(&[("db", s("system"))])]));
+    assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Database.DatabaseNotFound")));
+}

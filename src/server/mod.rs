@@ -37,6 +37,9 @@ use bolt::connection::{serve_connection, ConnectionContext};
 use bolt::session::SessionConfig;
 use bolt::version::BoltVersion;
 
+/// How long drivers may keep a routing table.
+const ROUTE_TTL_SECONDS: i64 = 300;
+
 /// How the server listens and what it allows.
 #[derive(Clone)]
 pub struct ServerConfig {
@@ -147,13 +150,14 @@ impl Server {
                 let _ = stopped.changed().await;
             }))
         });
+        let advertised = self.config.advertised_address.clone().unwrap_or_else(|| bolt_addr.to_string());
         let ctx = Arc::new(ConnectionContext {
             db: self.db,
             session: Arc::new(SessionConfig {
                 database_name: self.config.database_name.clone(),
                 server_agent: "Neo4j/5.26.0".into(),
-                advertised_address: self.config.advertised_address.clone().unwrap_or_else(|| bolt_addr.to_string()),
-                route_ttl_seconds: 300,
+                advertised_address: advertised,
+                route_ttl_seconds: ROUTE_TTL_SECONDS,
                 query_timeout: self.config.query_timeout,
                 authenticator: self.config.authenticator.clone(),
             }),

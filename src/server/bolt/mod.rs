@@ -6,6 +6,7 @@ pub mod chunking;
 pub mod connection;
 pub mod errors;
 pub mod handshake;
+pub mod legacy_routing;
 pub mod messages;
 pub mod packstream;
 pub mod session;

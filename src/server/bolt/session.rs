@@ -11,6 +11,7 @@ use plexus_storage::Value;
 
 use super::auth::{Authenticator, Credentials};
 use super::errors::Failure;
+use super::legacy_routing;
 use super::messages::{meta, string, Extra, Request, Responses};
 use super::packstream::{map_get, PackValue};
 use super::structures::to_params;
@@ -314,9 +315,12 @@ impl Session {
     // --- statements ---------------------------------------------------------
 
     /// `db`, `imp_user` and `tx_timeout` of RUN/BEGIN extras; the time limit that applies.
-    fn check_extra(&self, extra: &Extra) -> Result<Option<Duration>, Fail> {
+    fn check_extra(&self, extra: &Extra, query: Option<&str>) -> Result<Option<Duration>, Fail> {
+        // 4.1/4.2 drivers ask the `system` database for the routing table.
+        let routing_call = query.is_some_and(legacy_routing::is_routing_call);
         match map_get(extra, "db") {
             None | Some(PackValue::Null) => {}
+            Some(PackValue::String(name)) if routing_call && name == "system" => {}
             Some(PackValue::String(name)) if name.is_empty() || *name == self.config.database_name => {}
             Some(PackValue::String(name)) => return Err(Failure::database_not_found(name).into()),
             Some(other) => {
@@ -365,8 +369,14 @@ impl Session {
             metadata.push(("qid".into(), PackValue::Integer(qid)));
             tx.streams.insert(qid, new_stream(query, result, started, None));
         } else {
-            let limit = self.check_extra(extra)?;
-            let result = self.db.execute(query, &params).map_err(|e| Fail::from(&e))?;
+            let limit = self.check_extra(extra, Some(query))?;
+            let result = if legacy_routing::is_routing_call(query) {
+                let c = &self.config;
+                let address = self.routing_address.as_deref().unwrap_or(&c.advertised_address);
+                legacy_routing::routing_table(&params, &c.database_name, address, c.route_ttl_seconds)?
+            } else {
+                self.db.execute(query, &params).map_err(|e| Fail::from(&e))?
+            };
             metadata = fields_and_time(&result, started);
             let deadline = deadline_after(started, limit);
             self.auto = Some(new_stream(query, result, started, deadline));
@@ -432,7 +442,7 @@ impl Session {
         if self.tx.is_some() {
             return Err(Failure::request_invalid("a transaction is already open").into());
         }
-        let limit = self.check_extra(extra)?;
+        let limit = self.check_extra(extra, None)?;
         self.auto = None;
         let started = Instant::now();
         self.tx = Some(OpenTx {
