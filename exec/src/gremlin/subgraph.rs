@@ -15,6 +15,8 @@ pub struct Subgraph {
     pub vertex_properties: Option<GTraversal>,
     /// `PartitionStrategy`: the partition key and the partitions this traversal reads.
     pub partition: Option<ReadPartitions>,
+    /// Whether an edge also needs both its vertices visible (`checkAdjacentVertices`, default true).
+    pub check_adjacent: bool,
 }
 
 /// The partition key and the partitions a traversal reads.
@@ -33,6 +35,9 @@ impl Subgraph {
             edges: get("edges"),
             vertex_properties: get("vertexProperties"),
             partition: None,
+            check_adjacent: !config
+                .iter()
+                .any(|(k, v)| k == "checkAdjacentVertices" && matches!(v, GArg::Value(Value::Boolean(false)))),
         }
     }
 
@@ -99,6 +104,9 @@ impl Machine<'_> {
             }
         }
         let Some((s, d, _)) = self.snapshot().rel_endpoints(e) else { return Ok(false) };
+        if !self.subgraph.as_ref().is_some_and(|sg| sg.check_adjacent) {
+            return Ok(true);
+        }
         Ok(self.keep_vertex(s)? && self.keep_vertex(d)?)
     }
 

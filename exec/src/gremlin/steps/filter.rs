@@ -302,6 +302,8 @@ fn resolve_labels(
             let mut out = Vec::new();
             for v in vs {
                 match resolve(m, v)? {
+                    // within("x") over a collection side effect: its members.
+                    Some(Value::List(items)) => out.extend(items),
                     Some(v) => out.push(v),
                     None => return Ok(None),
                 }
