@@ -179,6 +179,12 @@ impl GObj {
 
 /// A map key from a caller's `Value::Map`: the texts `key_text` gives tokens become tokens again.
 fn key_from_text(k: String) -> GObj {
+    // Direction.from/to are aliases of OUT/IN.
+    match k.as_str() {
+        "Direction.from" => return GObj::Token("Direction.OUT".into()),
+        "Direction.to" => return GObj::Token("Direction.IN".into()),
+        _ => {}
+    }
     if k == "T.id" || k == "T.label" || k == "Direction.OUT" || k == "Direction.IN" {
         GObj::Token(k)
     } else {

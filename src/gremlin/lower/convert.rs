@@ -80,6 +80,13 @@ pub fn traversal(t: &Traversal, params: &Params) -> Result<GTraversal> {
             }
         }
         let mut s = step(ins, params)?;
+        // property(k, v) in addV's chain adds a value (TinkerGraph's multi-property default) rather than replacing.
+        if name == "property" {
+            let add_v = out.steps.iter().rposition(|s| s.name == "addV");
+            if add_v.is_some_and(|i| out.steps[i + 1..].iter().all(|s| s.name == "property")) {
+                s.modulators.push(("creating".to_string(), Vec::new()));
+            }
+        }
         // until()/emit()/times() before any other step: validation reports the missing repeat().
         s.modulators.append(&mut pending);
         out.steps.push(s);

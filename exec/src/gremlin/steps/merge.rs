@@ -164,7 +164,16 @@ pub fn merge_v(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec
                 Some((_, l)) => Some(l.clone()),
                 None => label,
             };
+            if label.as_ref().is_some_and(GObj::is_null) {
+                return Err(bad(step, "mergeV(): the label cannot be null"));
+            }
             let label = label.and_then(|l| l.as_str().map(str::to_string)).unwrap_or_else(|| "vertex".to_string());
+            // The id may come from the search map or, failing that, from onCreate.
+            let id = id.or_else(|| {
+                on_create
+                    .as_ref()
+                    .and_then(|c| c.iter().find(|(k, _)| token_key(k) == Some("T.id")).map(|(_, v)| v.clone()))
+            });
             let ext = id.as_ref().map(id_text);
             let node = m.ctx.with_txn(|txn| txn.create_node_with_external_id(ext.as_deref(), &[label], Vec::new()))?;
             let v = GObj::Vertex(node);

@@ -123,7 +123,8 @@ pub fn set(m: &Machine, owner: &GObj, key: &str, value: Value) -> Result<()> {
 
 fn property(m: &mut Machine, step: &GStep, t: &Traverser) -> Result<()> {
     let mut args: &[GArg] = &step.args;
-    let mut cardinality = "single";
+    let creating = step.modulator("creating").next().is_some();
+    let mut cardinality = if creating { "list" } else { "single" };
     if let Some(GArg::Token(k, v)) = args.first() {
         if k == "Cardinality" {
             cardinality = if v == "list" {
