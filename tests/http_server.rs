@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
+use plexus::server::bolt::auth::SingleUser;
 use plexus::server::{Server, ServerConfig};
 use plexus::Database;
 use serde_json::{json, Value as Json};
@@ -49,9 +50,21 @@ impl TestServer {
 
     /// One HTTP/1.1 exchange: status, content type and body.
     fn request(&self, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> (u16, String, String) {
+        self.request_with(method, path, "", content_type, body)
+    }
+
+    /// The same with extra header lines (each ending in CRLF).
+    fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        extra_headers: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> (u16, String, String) {
         let mut socket = TcpStream::connect(self.http).expect("connect");
         socket.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{extra_headers}");
         if let Some(ct) = content_type {
             head += &format!("Content-Type: {ct}\r\n");
         }
@@ -193,4 +206,23 @@ fn an_idle_keep_alive_connection_does_not_hold_shutdown() {
         thread.join().expect("server thread");
     }
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[test]
+fn with_an_authenticator_open_cypher_needs_basic_credentials() {
+    let auth = std::sync::Arc::new(SingleUser { user: "ann".into(), password: "pw".into() });
+    let server = TestServer::start_with(ServerConfig { authenticator: auth, ..Default::default() });
+    let form = Some("application/x-www-form-urlencoded");
+    let (status, _, body) = server.request("POST", "/openCypher", form, b"query=RETURN+1+AS+n");
+    let body: Json = serde_json::from_str(&body).expect("json");
+    assert_eq!((status, body["code"].as_str()), (401, Some("AccessDeniedException")));
+    // "ann:no", then "ann:pw"
+    let (status, _, _) =
+        server.request_with("POST", "/openCypher", "Authorization: Basic YW5uOm5v\r\n", form, b"query=RETURN+1+AS+n");
+    assert_eq!(status, 401);
+    let (status, _, body) =
+        server.request_with("POST", "/openCypher", "Authorization: Basic YW5uOnB3\r\n", form, b"query=RETURN+1+AS+n");
+    assert_eq!((status, serde_json::from_str::<Json>(&body).expect("json")), (200, json!({"results": [{"n": 1}]})));
+    let (status, _, _) = server.request("GET", "/status", None, b"");
+    assert_eq!(status, 200, "health checks need no credentials");
 }

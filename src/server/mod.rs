@@ -140,7 +140,11 @@ impl Server {
         let bolt_addr = self.bolt_addr()?;
         let (stop, stopped) = watch::channel(false);
         let http = self.http.map(|listener| {
-            let state = Arc::new(http::HttpState::new(self.db.clone(), self.config.query_timeout));
+            let state = Arc::new(http::HttpState::new(
+                self.db.clone(),
+                self.config.query_timeout,
+                self.config.authenticator.clone(),
+            ));
             let router = http::router(state, self.config.max_message_size);
             let mut stopped = stopped.clone();
             if let Ok(addr) = listener.local_addr() {

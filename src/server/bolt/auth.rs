@@ -13,6 +13,12 @@ pub struct Credentials<'a> {
 pub trait Authenticator: Send + Sync {
     /// The authenticated user's name, or why the client is refused.
     fn authenticate(&self, creds: &Credentials<'_>) -> Result<String, String>;
+
+    /// Whether clients must present credentials at all (HTTP then demands
+    /// an `Authorization` header).
+    fn required(&self) -> bool {
+        true
+    }
 }
 
 /// Accepts any credentials (the default until users exist).
@@ -22,6 +28,10 @@ pub struct AcceptAll;
 impl Authenticator for AcceptAll {
     fn authenticate(&self, creds: &Credentials<'_>) -> Result<String, String> {
         Ok(creds.principal.unwrap_or("anonymous").to_string())
+    }
+
+    fn required(&self) -> bool {
+        false
     }
 }
 

@@ -25,6 +25,15 @@ impl HttpError {
         }
     }
 
+    pub fn unauthorized(message: impl Into<String>, request_id: &str) -> Self {
+        HttpError {
+            status: StatusCode::UNAUTHORIZED,
+            code: "AccessDeniedException",
+            message: message.into(),
+            request_id: request_id.into(),
+        }
+    }
+
     pub fn timed_out(limit: std::time::Duration, request_id: &str) -> Self {
         HttpError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -78,7 +87,11 @@ impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         let body = json!({"requestId": self.request_id, "code": self.code, "detailedMessage": self.message});
         let mut response = (self.status, body.to_string()).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-amz-json-1.0"));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-amz-json-1.0"));
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"plexus\""));
+        }
         response
     }
 }

@@ -1,7 +1,9 @@
-//! HTTP on Neptune's port (8182): `POST|GET /openCypher` and `GET /status`.
+//! HTTP on Neptune's port (8182): `POST|GET /openCypher` (HTTP Basic auth
+//! when the server's authenticator requires credentials) and `GET /status`.
 //! The Gremlin endpoints (`POST /gremlin`, the WebSocket) belong on this
 //! router too when they come.
 
+pub mod auth;
 pub mod errors;
 pub mod json;
 pub mod opencypher;
@@ -20,10 +22,12 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::db::Database;
+use crate::server::bolt::auth::Authenticator;
 
 /// What every HTTP request shares.
 pub struct HttpState {
     pub db: Database,
+    pub authenticator: Arc<dyn Authenticator>,
     pub started: SystemTime,
     pub query_timeout: Option<Duration>,
     next_request: AtomicU64,
@@ -31,11 +35,11 @@ pub struct HttpState {
 }
 
 impl HttpState {
-    pub fn new(db: Database, query_timeout: Option<Duration>) -> Self {
+    pub fn new(db: Database, query_timeout: Option<Duration>, authenticator: Arc<dyn Authenticator>) -> Self {
         let started = SystemTime::now();
         let seed =
             started.duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0) ^ std::process::id() as u64;
-        HttpState { db, started, query_timeout, next_request: AtomicU64::new(0), seed }
+        HttpState { db, authenticator, started, query_timeout, next_request: AtomicU64::new(0), seed }
     }
 
     /// A UUID-shaped id, unique per request of this process.
@@ -89,7 +93,7 @@ mod tests {
 
     #[test]
     fn request_ids_are_distinct_and_uuid_shaped() {
-        let state = HttpState::new(Database::in_memory(), None);
+        let state = HttpState::new(Database::in_memory(), None, Arc::new(crate::server::bolt::auth::AcceptAll));
         let ids: std::collections::BTreeSet<String> = (0..1000).map(|_| state.request_id()).collect();
         assert_eq!(ids.len(), 1000);
         for id in ids.iter().take(20) {

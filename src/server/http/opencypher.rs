@@ -88,6 +88,9 @@ pub async fn handle(
     body: Bytes,
 ) -> Response {
     let request_id = state.request_id();
+    if let Err(reason) = super::auth::check(state.authenticator.as_ref(), &headers) {
+        return HttpError::unauthorized(reason, &request_id).into_response();
+    }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let request = match parse_request(&method, content_type, url_query.as_deref(), &body) {
         Ok(r) => r,
