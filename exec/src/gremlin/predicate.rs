@@ -45,6 +45,10 @@ pub fn test(p: &GPredicate, obj: &GObj) -> Result<bool> {
 }
 
 fn compare_op(op: CompareOp, a: &GObj, b: &GObj) -> bool {
+    // null equals null, so it is also <= and >= null.
+    if a.is_null() && b.is_null() {
+        return matches!(op, CompareOp::Eq | CompareOp::Lte | CompareOp::Gte);
+    }
     match op {
         CompareOp::Eq => equals(a, b),
         CompareOp::Neq => !equals(a, b),
@@ -81,7 +85,8 @@ fn type_of(obj: &GObj, name: &str) -> bool {
         GObj::Edge(_) => matches!(upper.as_str(), "EDGE" | "ELEMENT"),
         GObj::List(_) => upper == "LIST",
         GObj::Set(_) => upper == "SET",
-        GObj::Map(_) => upper == "MAP",
+        // A tree is a nested map here.
+        GObj::Map(_) => upper == "MAP" || upper == "TREE",
         GObj::Path(_) => upper == "PATH",
         GObj::Prop { .. } => matches!(upper.as_str(), "PROPERTY" | "VPROPERTY"),
         _ => false,

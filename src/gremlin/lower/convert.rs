@@ -37,6 +37,19 @@ pub fn traversal(t: &Traversal, params: &Params) -> Result<GTraversal> {
             }
             continue;
         }
+        // to(Direction, labels…) / toE(…) are vertex steps, not the from()/to() modulators.
+        if let (Some("to" | "toE"), Some(Argument::Enum(e))) = (Some(name), ins.args.first()) {
+            if e.kind == "Direction" {
+                let base = match e.value.as_str() {
+                    "OUT" | "from" => "out",
+                    "IN" | "to" => "in",
+                    _ => "both",
+                };
+                let step_name = if name == "toE" { format!("{base}E") } else { base.to_string() };
+                out.steps.push(GStep::new(&step_name, args(&ins.args[1..], params)?, ins.pos));
+                continue;
+            }
+        }
         if MODULATORS.contains(&name) {
             let args = args(&ins.args, params)?;
             let attach_to_repeat =

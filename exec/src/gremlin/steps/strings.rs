@@ -82,10 +82,13 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
                 }
                 other => one(step, &args, other)?,
             }
-        } else if name == "reverse" && matches!(t.obj, GObj::List(_)) {
+        } else if name == "reverse" && matches!(t.obj, GObj::List(_) | GObj::Path(_) | GObj::Set(_)) {
             let mut items = t.obj.items().unwrap_or_default();
             items.reverse();
             GObj::List(items)
+        } else if name == "reverse" && !matches!(t.obj, GObj::Val(Value::String(_))) {
+            // Reversing anything that is neither text nor a collection leaves it as it is.
+            t.obj.clone()
         } else {
             one(step, &args, &t.obj)?
         };
