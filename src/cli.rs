@@ -238,7 +238,9 @@ pub struct ServeArgs {
     /// The HTTP port (`/openCypher`, `/status`).
     #[arg(long, value_name = "PORT", default_value_t = 8182)]
     pub http_port: u16,
-    /// Cancel a query or transaction running longer than this (0: no limit).
+    /// Time limit of a query or transaction (0: none): a read stops between
+    /// rows and an explicit transaction past it fails and rolls back; an
+    /// auto-commit write runs to completion.
     #[arg(long, value_name = "MS", default_value_t = 120_000)]
     pub query_timeout_ms: u64,
     /// Refuse connections beyond this many.

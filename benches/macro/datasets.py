@@ -43,14 +43,19 @@ class Kronecker:
         ids = rng.sample(range(1 << self.scale), self.starts)
         p = {"ids": ids}
         few = {"ids": ids[:10]}
+        # Relationships are bound and told apart explicitly: Cypher matches each
+        # relationship once per pattern (Plexus, Neo4j), Kuzu does not by itself,
+        # and FalkorDB counts node pairs, not edges, when the relationship is unbound.
         return [
-            ("1-hop count", "MATCH (a:Node)-[:LINK]->(b:Node) WHERE a.id IN $ids RETURN count(*)", p),
-            ("2-hop count", "MATCH (a:Node)-[:LINK]->(:Node)-[:LINK]->(c:Node) WHERE a.id IN $ids RETURN count(*)", p),
+            ("1-hop count", "MATCH (a:Node)-[r:LINK]->(b:Node) WHERE a.id IN $ids RETURN count(r)", p),
+            ("2-hop count",
+             "MATCH (a:Node)-[r1:LINK]->(:Node)-[r2:LINK]->(c:Node) WHERE a.id IN $ids AND id(r1) <> id(r2) "
+             "RETURN count(*)", p),
             ("3-hop count",
-             "MATCH (a:Node)-[:LINK]->(:Node)-[:LINK]->(:Node)-[:LINK]->(d:Node) WHERE a.id IN $ids RETURN count(*)",
-             few),
+             "MATCH (a:Node)-[r1:LINK]->(:Node)-[r2:LINK]->(:Node)-[r3:LINK]->(d:Node) WHERE a.id IN $ids "
+             "AND id(r1) <> id(r2) AND id(r2) <> id(r3) AND id(r1) <> id(r3) RETURN count(*)", few),
             ("out-degree top 5",
-             "MATCH (a:Node)-[:LINK]->(b:Node) RETURN a.id, count(*) AS d ORDER BY d DESC, a.id LIMIT 5", {}),
+             "MATCH (a:Node)-[r:LINK]->(:Node) RETURN a.id, count(r) AS d ORDER BY d DESC, a.id LIMIT 5", {}),
             ("count per label", "MATCH (n:Node) RETURN count(*)", {}),
         ]
 
@@ -61,8 +66,8 @@ class Kronecker:
         return [f"COPY Node FROM '{data}/vertices.csv' (header=true)",
                 f"COPY LINK FROM '{data}/edges.csv' (header=true)"]
 
-    def plexus_mapping(self):
-        return os.path.join(os.path.dirname(__file__), "kronecker.toml")
+    def plexus_load_args(self, data):
+        return ["--mapping", os.path.join(os.path.dirname(os.path.abspath(__file__)), "kronecker.toml"), data]
 
     def falkor_load(self, graph, data, batch=20000):
         graph.query("CREATE INDEX FOR (n:Node) ON (n.id)")
@@ -77,3 +82,129 @@ class Kronecker:
         for i in range(0, len(edges), batch):
             graph.query("UNWIND $e AS e MATCH (a:Node {id: e[0]}), (b:Node {id: e[1]}) CREATE (a)-[:LINK]->(b)",
                         {"e": edges[i:i + batch]})
+
+
+class AirRoutes:
+    """Kelvin Lawrence's air-routes graph. Plexus loads the Neptune CSV files as
+    shipped (`plexus load --format gremlin-csv`); for Kuzu and FalkorDB the same
+    rows are split into one file per label and type, as their schemas need."""
+
+    name = "air-routes"
+    NODE_COLUMNS = {
+        "airport": ["code", "icao", "desc", "region", "runways", "longest", "elev", "country", "city", "lat", "lon"],
+        "country": ["code", "desc"],
+        "continent": ["code", "desc"],
+    }
+    TYPES = {"runways": "INT64", "longest": "INT64", "elev": "INT64", "lat": "DOUBLE", "lon": "DOUBLE"}
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def prepare(self, work: str) -> str:
+        out = os.path.join(work, "air-routes")
+        os.makedirs(out, exist_ok=True)
+        label_of = {}
+        with open(os.path.join(self.source, "air-routes-latest-nodes.csv"), newline="") as f:
+            reader = csv.reader(f)
+            header = [h.split(":")[0] for h in next(reader)]
+            writers = {}
+            files = []
+            for label, cols in self.NODE_COLUMNS.items():
+                fh = open(os.path.join(out, f"{label}.csv"), "w", newline="")
+                files.append(fh)
+                writers[label] = (csv.writer(fh), [header.index(c) for c in cols])
+                writers[label][0].writerow(["id"] + cols)
+            for row in reader:
+                label_of[row[0]] = row[1]
+                if row[1] in writers:
+                    w, idx = writers[row[1]]
+                    w.writerow([row[0]] + [row[i] for i in idx])
+            for fh in files:
+                fh.close()
+        with open(os.path.join(self.source, "air-routes-latest-edges.csv"), newline="") as f, \
+                open(os.path.join(out, "route.csv"), "w", newline="") as route, \
+                open(os.path.join(out, "contains_continent.csv"), "w", newline="") as cont, \
+                open(os.path.join(out, "contains_country.csv"), "w", newline="") as ctry:
+            reader = csv.reader(f)
+            next(reader)
+            rw, cw, kw = csv.writer(route), csv.writer(cont), csv.writer(ctry)
+            rw.writerow(["from", "to", "dist"])
+            cw.writerow(["from", "to"])
+            kw.writerow(["from", "to"])
+            for _, a, b, label, dist in reader:
+                if label == "route":
+                    rw.writerow([a, b, dist])
+                elif label_of.get(a) == "continent":
+                    cw.writerow([a, b])
+                else:
+                    kw.writerow([a, b])
+        return out
+
+    def queries(self):
+        return [
+            ("routes from AUS", "MATCH (a:airport {code: 'AUS'})-[r:route]->(b:airport) RETURN b.code ORDER BY b.code", {}),
+            ("airports by country",
+             "MATCH (a:airport) RETURN a.country, count(*) AS n ORDER BY n DESC, a.country LIMIT 10", {}),
+            ("two-stop AUS-LHR",
+             "MATCH (a:airport {code: 'AUS'})-[r1:route]->(:airport)-[r2:route]->(c:airport {code: 'LHR'}) RETURN count(*)",
+             {}),
+            ("longest routes",
+             "MATCH (a:airport)-[r:route]->(b:airport) RETURN a.code, b.code, r.dist "
+             "ORDER BY r.dist DESC, a.code, b.code LIMIT 10", {}),
+            ("most connected",
+             "MATCH (a:airport)-[r:route]->(:airport) RETURN a.code, count(r) AS n ORDER BY n DESC, a.code LIMIT 10", {}),
+            ("US 4+ runways",
+             "MATCH (a:airport) WHERE a.country = 'US' AND a.runways >= 4 RETURN a.code ORDER BY a.code", {}),
+            ("airports in Europe", "MATCH (c:continent {code: 'EU'})-[r:contains]->(a:airport) RETURN count(r)", {}),
+            ("mean route length", "MATCH (:airport)-[r:route]->(:airport) RETURN avg(r.dist)", {}),
+            ("US to GB routes",
+             "MATCH (a:airport)-[r:route]->(b:airport) WHERE a.country = 'US' AND b.country = 'GB' RETURN count(r)", {}),
+            ("two hops from AUS",
+             "MATCH (a:airport {code: 'AUS'})-[r1:route]->(:airport)-[r2:route]->(b:airport) WHERE id(r1) <> id(r2) RETURN count(DISTINCT b.code)", {}),
+        ]
+
+    def plexus_load_args(self, data):
+        return ["--format", "gremlin-csv", self.source]
+
+    def kuzu_schema(self):
+        stmts = []
+        for label, cols in self.NODE_COLUMNS.items():
+            # Backquoted: `desc` is a keyword in Kuzu.
+            defs = ", ".join(f"`{c}` {self.TYPES.get(c, 'STRING')}" for c in cols)
+            stmts.append(f"CREATE NODE TABLE {label}(id STRING, {defs}, PRIMARY KEY(id))")
+        stmts.append("CREATE REL TABLE route(FROM airport TO airport, dist INT64)")
+        stmts.append("CREATE REL TABLE contains(FROM continent TO airport, FROM country TO airport)")
+        return stmts
+
+    def kuzu_copy(self, data):
+        stmts = [f"COPY {label} FROM '{data}/{label}.csv' (header=true)" for label in self.NODE_COLUMNS]
+        stmts.append(f"COPY route FROM '{data}/route.csv' (header=true)")
+        stmts.append(f"COPY contains FROM '{data}/contains_continent.csv' (header=true, from='continent', to='airport')")
+        stmts.append(f"COPY contains FROM '{data}/contains_country.csv' (header=true, from='country', to='airport')")
+        return stmts
+
+    def falkor_load(self, graph, data, batch=5000):
+        def rows(name):
+            with open(os.path.join(data, name), newline="") as f:
+                reader = csv.DictReader(f)
+                return list(reader)
+        for label, cols in self.NODE_COLUMNS.items():
+            graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.id)")
+            items = []
+            for r in rows(f"{label}.csv"):
+                item = {"id": r["id"]}
+                for c in cols:
+                    if r[c] != "":
+                        t = self.TYPES.get(c)
+                        item[c] = int(r[c]) if t == "INT64" else float(r[c]) if t == "DOUBLE" else r[c]
+                items.append(item)
+            for i in range(0, len(items), batch):
+                graph.query(f"UNWIND $rows AS r CREATE (n:{label}) SET n = r", {"rows": items[i:i + batch]})
+        for file, a, b, rel in [("route.csv", "airport", "airport", "route"),
+                                ("contains_continent.csv", "continent", "airport", "contains"),
+                                ("contains_country.csv", "country", "airport", "contains")]:
+            items = [[r["from"], r["to"], int(r.get("dist") or 0)] for r in rows(file)]
+            props = " {dist: e[2]}" if rel == "route" else ""
+            for i in range(0, len(items), batch):
+                graph.query(f"UNWIND $e AS e MATCH (a:{a} {{id: e[0]}}), (b:{b} {{id: e[1]}}) CREATE (a)-[:{rel}{props}]->(b)",
+                            {"e": items[i:i + batch]})

@@ -21,10 +21,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from datasets import Kronecker  # noqa: E402
+from datasets import AirRoutes, Kronecker  # noqa: E402
+
+AIR_ROUTES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/data/air-routes")
 
 
 def dataset_of(args):
+    if args.dataset == "air-routes":
+        return AirRoutes(os.path.abspath(AIR_ROUTES))
     return Kronecker(args.plexus, args.scale, args.edge_factor, args.starts)
 
 
@@ -53,12 +57,17 @@ def worker(args):
     try:
         result["load_s"] = system.load(dataset, args.data)
         for name, text, params in dataset.queries():
-            rows = system.query(text, params)  # warm-up, and the answer
-            times = []
-            for _ in range(args.runs):
-                started = time.perf_counter()
-                system.query(text, params)
-                times.append(time.perf_counter() - started)
+            try:
+                rows = system.query(text, params)  # warm-up, and the answer
+                times = []
+                for _ in range(args.runs):
+                    started = time.perf_counter()
+                    system.query(text, params)
+                    times.append(time.perf_counter() - started)
+            except Exception as e:  # a timeout or an unsupported query: reported, the others still run
+                result["queries"][name] = {"error": f"{type(e).__name__}: {e}"}
+                print(f"{system.name} / {name}: {type(e).__name__}: {e}", file=sys.stderr)
+                continue
             result["queries"][name] = {
                 "median_ms": statistics.median(times) * 1000,
                 "rows": normalize(rows, "ORDER BY" in text),
@@ -83,6 +92,8 @@ def main():
     parser.add_argument("--starts", type=int, default=100, help="start nodes of the k-hop queries")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per query (after one warm-up)")
     parser.add_argument("--systems", default="plexus,kuzu,falkordb")
+    parser.add_argument("--datasets", default="kronecker,air-routes")
+    parser.add_argument("--dataset", help=argparse.SUPPRESS)
     parser.add_argument("--work", default=None, help="directory for data (default: a temporary one)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -91,15 +102,27 @@ def main():
         return worker(args)
 
     args.work = args.work or tempfile.mkdtemp(prefix="plexus-bench-")
+    failed = 0
+    for dataset_name in [d for d in args.datasets.split(",") if d]:
+        args.dataset = dataset_name
+        failed += run_dataset(args)
+    if failed:
+        sys.exit(f"{failed} queries gave different answers")
+
+
+def run_dataset(args):
     dataset = dataset_of(args)
     data = dataset.prepare(args.work)
     names = [s for s in args.systems.split(",") if s]
     results = {}
     for name in names:
-        cmd = [sys.executable, os.path.abspath(__file__), "--worker", name, "--data", data, "--work", args.work,
-               "--plexus", args.plexus, "--scale", str(args.scale), "--edge-factor", str(args.edge_factor),
-               "--starts", str(args.starts), "--runs", str(args.runs)]
+        cmd = [sys.executable, os.path.abspath(__file__), "--worker", name, "--dataset", args.dataset, "--data", data,
+               "--work", args.work, "--plexus", args.plexus, "--scale", str(args.scale),
+               "--edge-factor", str(args.edge_factor), "--starts", str(args.starts), "--runs", str(args.runs)]
         out = subprocess.run(cmd, capture_output=True, text=True)
+        for line in out.stderr.splitlines():
+            if " / " in line and ": " in line:
+                print(line, file=sys.stderr)
         line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
         try:
             results[name] = json.loads(line)
@@ -108,11 +131,15 @@ def main():
         if "error" in results[name]:
             print(f"{name}: {results[name]['error']}", file=sys.stderr)
 
-    nodes, edges = 1 << args.scale, args.edge_factor << args.scale
-    print(f"\n{dataset.name}: scale {args.scale} ({nodes} nodes, {edges} edges), {args.runs} timed runs per query, "
-          f"median latency in ms")
+    if dataset.name == "kronecker":
+        nodes, edges = 1 << args.scale, args.edge_factor << args.scale
+        what = f"scale {args.scale} ({nodes} nodes, {edges} edges)"
+    else:
+        what = "as shipped"
+    print(f"\n{dataset.name}: {what}, {args.runs} timed runs per query, median latency in ms")
     peers = [n for n in names if n != "plexus"]
-    header = f"{'query':<20}" + "".join(f"{n:>12}" for n in names) + "".join(f"{'plexus/' + p:>18}" for p in peers) + "  answers"
+    header = f"{'query':<22}" + "".join(f"{n:>12}" for n in names) + "".join(f"{'plexus/' + p:>18}" for p in peers)
+    header += "  answers"
     print(header)
     print("-" * len(header))
     disagree = 0
@@ -122,24 +149,20 @@ def main():
         answers = [json.dumps(c.get("rows")) for c in cells if "rows" in c]
         same = len(set(answers)) <= 1
         disagree += not same
-        row = f"{qname:<20}" + "".join(f"{m:>12.2f}" if m is not None else f"{'-':>12}" for m in ms)
+        row = f"{qname:<22}" + "".join(f"{m:>12.2f}" if m is not None else f"{'-':>12}" for m in ms)
         base = ms[names.index("plexus")] if "plexus" in names else None
         row += "".join(f"{ratio(base, ms[names.index(p)]):>18}" for p in peers)
         print(row + ("  same" if same else "  DIFFER"))
-    load = [results[n].get("load_s") for n in names]
-    row = f"{'load (s)':<20}" + "".join(f"{x:>12.2f}" if x else f"{'-':>12}" for x in load)
-    base = load[names.index("plexus")] if "plexus" in names else None
-    print(row + "".join(f"{ratio(base, load[names.index(p)]):>18}" for p in peers))
-    rss = [results[n].get("peak_rss") for n in names]
-    row = f"{'peak RSS (MiB)':<20}" + "".join(f"{x / 1048576:>12.0f}" if x else f"{'-':>12}" for x in rss)
-    base = rss[names.index("plexus")] if "plexus" in names else None
-    print(row + "".join(f"{ratio(base, rss[names.index(p)]):>18}" for p in peers))
+    for label, key, scale, fmt in [("load (s)", "load_s", 1, "{:>12.2f}"), ("peak RSS (MiB)", "peak_rss", 1048576, "{:>12.0f}")]:
+        vals = [results[n].get(key) for n in names]
+        row = f"{label:<22}" + "".join(fmt.format(x / scale) if x else f"{'-':>12}" for x in vals)
+        base = vals[names.index("plexus")] if "plexus" in names else None
+        print(row + "".join(f"{ratio(base, vals[names.index(p)]):>18}" for p in peers))
     if disagree:
         for qname, _, _ in dataset.queries():
             for n in names:
                 print(f"  {qname} / {n}: {results[n]['queries'].get(qname, {}).get('rows')}", file=sys.stderr)
-        sys.exit(f"{disagree} queries gave different answers")
-
+    return disagree
 
 if __name__ == "__main__":
     main()

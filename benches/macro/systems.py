@@ -39,7 +39,7 @@ class Plexus:
         target = os.path.join(self.work, f"plexus-{dataset.name}")
         subprocess.run(["rm", "-rf", target], check=True)
         started = time.perf_counter()
-        child = subprocess.Popen([self.binary, "load", "--data-dir", target, "--mapping", dataset.plexus_mapping(), data],
+        child = subprocess.Popen([self.binary, "load", "--data-dir", target] + dataset.plexus_load_args(data),
                                  stdout=subprocess.DEVNULL)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
@@ -125,13 +125,14 @@ class Falkor:
         subprocess.run(["rm", "-rf", path], check=True)
         os.makedirs(path)
         started = time.perf_counter()
-        self.db = FalkorDB(os.path.join(path, "falkor.rdb"))
+        self.db = FalkorDB(os.path.join(path, "falkor.rdb"), socket_timeout=None)
         self.graph = self.db.select_graph(dataset.name)
         dataset.falkor_load(self.graph, data)
         return time.perf_counter() - started
 
     def query(self, text: str, params: dict):
-        return [list(r) for r in self.graph.query(text, params).result_set]
+        # No client-side limit: a slow query is measured, not cut off at the socket's default.
+        return [list(r) for r in self.graph.query(text, params, timeout=600_000).result_set]
 
     def peak_rss(self) -> int:
         pid = self.db.client.pid if hasattr(self.db, "client") and hasattr(self.db.client, "pid") else None

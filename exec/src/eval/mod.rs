@@ -231,14 +231,17 @@ impl<'a> Evaluator<'a> {
         if let Some(out) = self.binary_kernel(op, &l, &r)? {
             return Ok(Evaluated::Column(Column::Array(out)));
         }
-        // Row by row on values.
-        let lc = l.into_column(len);
-        let rc = r.into_column(len);
+        // Row by row on values; a scalar side (a parameter list for IN, say) is
+        // borrowed for every row rather than copied into a column.
+        fn value<'v>(ev: &Evaluator<'_>, e: &'v Evaluated, i: usize) -> std::borrow::Cow<'v, Value> {
+            match e {
+                Evaluated::Scalar(v) => std::borrow::Cow::Borrowed(v),
+                Evaluated::Column(c) => std::borrow::Cow::Owned(ev.ctx.value_at(c, i, &ev.snapshot)),
+            }
+        }
         let mut out = Vec::with_capacity(len);
         for i in 0..len {
-            let a = self.ctx.value_at(&lc, i, &self.snapshot);
-            let b = self.ctx.value_at(&rc, i, &self.snapshot);
-            out.push(apply_binary(op, &a, &b)?);
+            out.push(apply_binary(op, &value(self, &l, i), &value(self, &r, i))?);
         }
         Ok(Evaluated::Column(Column::values(out)))
     }
