@@ -231,6 +231,11 @@ impl<'a> Evaluator<'a> {
         if let Some(out) = self.binary_kernel(op, &l, &r)? {
             return Ok(Evaluated::Column(Column::Array(out)));
         }
+        if op == BinaryOp::In {
+            if let Some(out) = int_membership(&l, &r) {
+                return Ok(Evaluated::Column(Column::Array(out)));
+            }
+        }
         // Row by row on values; a scalar side (a parameter list for IN, say) is
         // borrowed for every row rather than copied into a column.
         fn value<'v>(ev: &Evaluator<'_>, e: &'v Evaluated, i: usize) -> std::borrow::Cow<'v, Value> {
@@ -365,4 +370,20 @@ fn id_kind(e: &Evaluated) -> u8 {
 
 fn has_nan(a: &dyn Array) -> bool {
     a.as_primitive_opt::<arrow_array::types::Float64Type>().is_some_and(|f| f.values().iter().any(|v| v.is_nan()))
+}
+
+/// `column IN [integers]` for an integer column and a list of integers only:
+/// one hash set instead of a scan of the list per row. A null is null in a
+/// non-empty list.
+fn int_membership(l: &Evaluated, r: &Evaluated) -> Option<ArrayRef> {
+    let (Evaluated::Column(Column::Array(column)), Evaluated::Scalar(Value::List(items))) = (l, r) else {
+        return None;
+    };
+    let column = column.as_primitive_opt::<arrow_array::types::Int64Type>()?;
+    let set: std::collections::HashSet<i64> =
+        items.iter().map(|v| if let Value::Integer(i) = v { Some(*i) } else { None }).collect::<Option<_>>()?;
+    // Nothing is in an empty list, not even null.
+    let out: BooleanArray =
+        column.iter().map(|v| if set.is_empty() { Some(false) } else { v.map(|v| set.contains(&v)) }).collect();
+    Some(Arc::new(out))
 }

@@ -153,3 +153,22 @@ fn integer_overflow_is_an_error_on_the_vectorized_path() {
     assert_eq!(vectorized.unwrap_err(), "IntegerOverflow");
     assert_eq!(rows.unwrap_err(), "IntegerOverflow");
 }
+
+#[test]
+fn membership_in_constant_lists_agrees_with_the_row_evaluator() {
+    let lists = [
+        vec![Value::Integer(1), Value::Integer(7), Value::Integer(i64::MAX)],
+        vec![Value::Integer(1), Value::Null],
+        vec![Value::Integer(1), Value::Float(7.0)],
+        vec![],
+        vec![Value::from("a"), Value::Integer(0)],
+    ];
+    for list in lists {
+        for lhs in ["i", "j", "f", "s", "m"] {
+            let e = Expr::binary(BinaryOp::In, Expr::var(lhs), Expr::Literal(Value::List(list.clone())));
+            let (vectorized, rows) = both_ways(&e);
+            let (Ok(a), Ok(b)) = (&vectorized, &rows) else { panic!("{e}: {vectorized:?} vs {rows:?}") };
+            assert!(same(a, b), "{e}: vectorized {a:?} vs rows {b:?}");
+        }
+    }
+}
