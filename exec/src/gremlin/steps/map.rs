@@ -343,12 +343,19 @@ fn select(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec<Trav
     let mut out = Vec::new();
     if let [GArg::Traversal(child)] = args {
         for t in input {
-            if let Some(key) = m.first(child, t)? {
-                if let Some(label) = key.as_str() {
-                    if let Some(v) = select_one(m, t, label, pop) {
-                        out.push(t.split(v));
-                    }
+            let Some(key) = m.first(child, t)? else { continue };
+            // The key names a label, or is looked up in the map the traverser holds.
+            let found = match (&t.obj, key.as_str()) {
+                (GObj::Map(entries), _) if entries.iter().any(|(k, _)| *k == key) => {
+                    entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
                 }
+                (_, Some(label)) => select_one(m, t, label, pop),
+                _ => None,
+            };
+            let Some(v) = found else { continue };
+            let projection = by.first().and_then(|b| b.projection.clone());
+            if let Some(v) = m.project_obj(projection.as_ref(), &v, t, step)? {
+                out.push(t.split(v));
             }
         }
         return Ok(out);
