@@ -9,6 +9,8 @@ mod object;
 mod predicate;
 mod steps;
 mod subgraph;
+#[cfg(test)]
+mod tests;
 mod traverser;
 
 use plexus_planner::gremlin::GTraversal;
