@@ -81,11 +81,7 @@ fn combine(m: &mut Machine, step: &GStep, t: &Traverser) -> Result<GObj> {
                 other => super::display(other),
             })
             .collect();
-        return Ok(if parts.is_empty() && items.is_empty() {
-            GObj::NULL
-        } else {
-            GObj::Val(Value::String(parts.join(&sep)))
-        });
+        return Ok(GObj::Val(Value::String(parts.join(&sep))));
     }
     let arg = argument(m, step, t)?;
     if name == "merge" {

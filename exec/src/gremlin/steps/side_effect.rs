@@ -33,6 +33,11 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
                 }
             }
             if let Some(op) = m.reducers.get(&key).cloned() {
+                // assign: the side effect becomes what was aggregated.
+                if op == "assign" {
+                    m.side_effects.insert(key, GObj::List(items));
+                    return Ok(Some(input.to_vec()));
+                }
                 let mut acc = m.side_effects.remove(&key).unwrap_or(GObj::NULL);
                 for i in items {
                     acc = operator(step, &op, acc, i)?;

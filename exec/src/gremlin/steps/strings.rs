@@ -18,6 +18,11 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
     if name == "concat" {
         let mut out = Vec::new();
         for t in input {
+            // concat() of null with nothing to add stays null.
+            if t.obj.is_null() && step.args.is_empty() {
+                out.push(t.split(GObj::NULL));
+                continue;
+            }
             let mut s = match &t.obj {
                 GObj::Val(Value::String(s)) => s.clone(),
                 GObj::Val(Value::Null) => String::new(),
