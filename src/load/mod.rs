@@ -7,6 +7,7 @@
 mod field;
 mod files;
 mod header;
+mod ids;
 pub mod kronecker;
 pub mod mapping;
 mod rows;

@@ -4,11 +4,12 @@
 use std::fs::File;
 use std::io::BufReader;
 
-use plexus_storage::{Error, GraphBuilder, Value};
+use plexus_storage::{Error, GraphBuilder, NodeId, Value};
 use rayon::prelude::*;
 
 use super::field;
 use super::header::{Column, FileKind, Header};
+use super::ids::IdIndex;
 use super::{load_error, located, FileReport, LoadOptions, LoadReport, Progress, Source};
 
 /// Records converted together.
@@ -18,8 +19,15 @@ const DEFAULT_LABEL: &str = "vertex";
 
 /// One converted line.
 enum Row {
-    Node { id: String, labels: Vec<String>, props: Vec<(String, Value)> },
-    Edge { from: String, to: String, rel_type: String, props: Vec<(String, Value)> },
+    Node {
+        /// The id as written and its id space.
+        id: String,
+        space: Option<String>,
+        labels: Vec<String>,
+        props: Vec<(String, Value)>,
+    },
+    /// Endpoints already resolved (every vertex file is loaded before any edge file).
+    Edge { src: NodeId, dst: NodeId, rel_type: String, props: Vec<(String, Value)> },
 }
 
 /// Counters across the files of one load.
@@ -28,31 +36,34 @@ pub struct State<'a> {
     progress: Progress<'a>,
     pub bytes: u64,
     rows: u64,
+    ids: IdIndex,
 }
 
 impl<'a> State<'a> {
     pub fn new(options: LoadOptions, progress: Progress<'a>) -> Self {
-        State { options, progress, bytes: 0, rows: 0 }
+        State { options, progress, bytes: 0, rows: 0, ids: IdIndex::default() }
     }
 }
 
-/// An id within its id space (`Person:933`), so ids of different spaces never collide.
-fn qualified(space: &Option<String>, id: &str) -> String {
+/// An id within its id space (`Person:933`): the node's external id, unique across spaces.
+fn qualified(space: Option<&str>, id: &str) -> String {
     match space {
-        Some(space) => format!("{space}:{}", id.trim()),
+        Some(space) => format!("{space}:{id}"),
         None => id.to_string(),
     }
 }
 
-fn convert(record: &csv::ByteRecord, header: &Header) -> Result<Row, String> {
+fn convert(record: &csv::ByteRecord, header: &Header, ids: &IdIndex) -> Result<Row, String> {
     let (mut id, mut label, mut from, mut to) = (None, None, None, None);
+    let (mut id_space, mut from_space, mut to_space) = (None, None, None);
     let mut props = Vec::new();
     for (i, column) in header.columns.iter().enumerate() {
         let raw = record.get(i).unwrap_or_default();
         let text = std::str::from_utf8(raw).map_err(|_| format!("column {} is not UTF-8", i + 1))?;
         match column {
             Column::Id { space, property } => {
-                id = Some(qualified(space, text));
+                id = Some(text);
+                id_space = space.as_deref();
                 if let Some(name) = property {
                     if let Some(v) = field::parse(text, header.id_type, false).map_err(|e| format!("{name}: {e}"))? {
                         props.push((name.clone(), v));
@@ -60,8 +71,8 @@ fn convert(record: &csv::ByteRecord, header: &Header) -> Result<Row, String> {
                 }
             }
             Column::Label => label = Some(text),
-            Column::From { space } => from = Some(qualified(space, text)),
-            Column::To { space } => to = Some(qualified(space, text)),
+            Column::From { space } => (from, from_space) = (Some(text), space.as_deref()),
+            Column::To { space } => (to, to_space) = (Some(text), space.as_deref()),
             Column::Property { name, ty, array } => {
                 if let Some(v) = field::parse(text, *ty, *array).map_err(|e| format!("{name}: {e}"))? {
                     props.push((name.clone(), v));
@@ -73,15 +84,15 @@ fn convert(record: &csv::ByteRecord, header: &Header) -> Result<Row, String> {
     if record.len() > header.columns.len() {
         return Err(format!("{} fields but the header has {}", record.len(), header.columns.len()));
     }
-    let need = |v: Option<String>, what: &str| match v {
-        Some(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+    let need = |v: Option<&str>, what: &str| match v.map(str::trim) {
+        Some(s) if !s.is_empty() => Ok(s.to_string()),
         _ => Err(format!("no {what}")),
     };
     Ok(match header.kind {
         FileKind::Nodes => {
             let mut labels: Vec<String> = header.label.iter().cloned().collect();
             labels.extend(label.map(field::labels).unwrap_or_default());
-            Row::Node { id: need(id, "id")?, labels, props }
+            Row::Node { id: need(id, "id")?, space: id_space.map(str::to_string), labels, props }
         }
         FileKind::Edges => {
             let mut types = match (label, &header.label) {
@@ -92,14 +103,64 @@ fn convert(record: &csv::ByteRecord, header: &Header) -> Result<Row, String> {
             if types.len() != 1 {
                 return Err(format!("an edge needs exactly one label, got {}", types.len()));
             }
-            Row::Edge { from: need(from, "start id")?, to: need(to, "end id")?, rel_type: types.remove(0), props }
+            let endpoint = |id: Option<&str>, space: Option<&str>, what: &str| {
+                let id = id.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| format!("no {what}"))?;
+                ids.get(space, id).ok_or_else(|| {
+                    format!("the edge names vertex `{}`, which no vertex file defines", qualified(space, id))
+                })
+            };
+            let (src, dst) = (endpoint(from, from_space, "start id")?, endpoint(to, to_space, "end id")?);
+            Row::Edge { src, dst, rel_type: types.remove(0), props }
         }
     })
 }
 
-fn add(row: Row, builder: &mut GraphBuilder) -> Result<(), String> {
+/// Edges of one type waiting to be added together (one bulk append instead of one call per edge).
+#[derive(Default)]
+struct EdgeRun {
+    rel_type: String,
+    pairs: Vec<(NodeId, NodeId)>,
+    props: Vec<(usize, Vec<(String, Value)>)>,
+}
+
+impl EdgeRun {
+    fn push(
+        &mut self,
+        builder: &mut GraphBuilder,
+        src: NodeId,
+        dst: NodeId,
+        rel_type: String,
+        props: Vec<(String, Value)>,
+    ) -> Result<(), String> {
+        if rel_type != self.rel_type {
+            self.flush(builder)?;
+            self.rel_type = rel_type;
+        }
+        if !props.is_empty() {
+            self.props.push((self.pairs.len(), props));
+        }
+        self.pairs.push((src, dst));
+        Ok(())
+    }
+
+    fn flush(&mut self, builder: &mut GraphBuilder) -> Result<(), String> {
+        if self.pairs.is_empty() {
+            return Ok(());
+        }
+        let ids = builder.add_relationships(&self.rel_type, &self.pairs).map_err(|e| e.message)?;
+        for (i, props) in self.props.drain(..) {
+            for (k, v) in props {
+                builder.set_rel_property(ids.start + i as u64, &k, v).map_err(|e| e.message)?;
+            }
+        }
+        self.pairs.clear();
+        Ok(())
+    }
+}
+
+fn add(row: Row, builder: &mut GraphBuilder, ids: &mut IdIndex, edges: &mut EdgeRun) -> Result<(), String> {
     match row {
-        Row::Node { id, mut labels, props } => match builder.node_by_external_id(&id) {
+        Row::Node { id, space, mut labels, props } => match ids.get(space.as_deref(), &id) {
             // A vertex seen again (in this or another file) gains labels and properties, as in Neptune.
             Some(node) => {
                 for l in &labels {
@@ -113,17 +174,16 @@ fn add(row: Row, builder: &mut GraphBuilder) -> Result<(), String> {
                 if labels.is_empty() {
                     labels.push(DEFAULT_LABEL.to_string());
                 }
-                builder.add_node_with_external_id(&id, &labels, props).map_err(|e| e.message)?;
+                let external = qualified(space.as_deref(), &id);
+                let node = builder.add_node_with_external_id(&external, &labels, props).map_err(|e| e.message)?;
+                ids.insert(space.as_deref(), &id, node);
             }
         },
-        Row::Edge { from, to, rel_type, props } => {
-            let endpoint = |id: &str| {
-                builder
-                    .node_by_external_id(id)
-                    .ok_or_else(|| format!("the edge names vertex `{id}`, which no vertex file defines"))
-            };
-            let (src, dst) = (endpoint(&from)?, endpoint(&to)?);
-            builder.add_relationship(src, dst, &rel_type, props).map_err(|e| e.message)?;
+        Row::Edge { src, dst, rel_type, props } => {
+            for (_, v) in &props {
+                plexus_storage::write_txn::check_property_value(v).map_err(|e| e.message)?;
+            }
+            edges.push(builder, src, dst, rel_type, props)?;
         }
     }
     Ok(())
@@ -162,14 +222,16 @@ pub fn load_file(
         if batch.is_empty() {
             break;
         }
-        let rows: Vec<Result<Row, String>> = batch.par_iter().map(|r| convert(r, header)).collect();
+        let ids = &state.ids;
+        let rows: Vec<Result<Row, String>> = batch.par_iter().map(|r| convert(r, header, ids)).collect();
+        let mut edges = EdgeRun::default();
         for (record, row) in batch.iter().zip(rows) {
             let line = record.position().map_or(0, |p| p.line());
             // Blank lines are no rows.
             if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
                 continue;
             }
-            if let Err(reason) = row.and_then(|row| add(row, builder)) {
+            if let Err(reason) = row.and_then(|row| add(row, builder, &mut state.ids, &mut edges)) {
                 let message = located(path, line, reason);
                 if state.options.fail_on_error {
                     return Err(load_error(message));
@@ -182,6 +244,7 @@ pub fn load_file(
             }
             state.rows += 1;
         }
+        edges.flush(builder).map_err(|e| load_error(format!("{}: {e}", path.display())))?;
         state.bytes = base_bytes + reader.position().byte();
         (state.progress)(state.bytes, state.rows);
     }
