@@ -208,3 +208,117 @@ class AirRoutes:
             for i in range(0, len(items), batch):
                 graph.query(f"UNWIND $e AS e MATCH (a:{a} {{id: e[0]}}), (b:{b} {{id: e[1]}}) CREATE (a)-[:{rel}{props}]->(b)",
                             {"e": items[i:i + batch]})
+
+
+class Ldbc:
+    """The part of LDBC SNB SF0.1 that is there (no comments or posts): the same
+    '|'-separated files for all three systems, and the Interactive reads that
+    need only persons, places, organisations and tags: IS1, IS3, IC1, IC11,
+    IC13, plus two aggregations."""
+
+    name = "ldbc-sf01"
+    NODES = {
+        "Person": "id INT64, firstName STRING, lastName STRING, gender STRING, birthday INT64, creationDate INT64, "
+                  "locationIP STRING, browserUsed STRING",
+        "Forum": "id INT64, title STRING, creationDate INT64",
+        "Organisation": "id INT64, type STRING, name STRING, url STRING",
+        "Place": "id INT64, name STRING, url STRING, type STRING",
+        "Tag": "id INT64, name STRING, url STRING",
+        "TagClass": "id INT64, name STRING, url STRING",
+    }
+    # (type, from, to, properties, files)
+    RELS = [
+        ("knows", "Person", "Person", "creationDate INT64", ["Person_knows_Person.csv", "Person_knows_Person_1.csv"]),
+        ("hasInterest", "Person", "Tag", "", ["Person_hasInterest_Tag.csv"]),
+        ("isLocatedIn", "Person", "Place", "", ["Person_isLocatedIn_Place.csv"]),
+        ("isLocatedIn", "Organisation", "Place", "", ["Organisation_isLocatedIn_Place.csv"]),
+        ("studyAt", "Person", "Organisation", "classYear INT64", ["Person_studyAt_Organisation.csv"]),
+        ("workAt", "Person", "Organisation", "workFrom INT64", ["Person_workAt_Organisation.csv"]),
+        ("isPartOf", "Place", "Place", "", ["Place_isPartOf_Place.csv"]),
+        ("hasModerator", "Forum", "Person", "", ["Forum_hasModerator_Person.csv"]),
+        ("hasTag", "Forum", "Tag", "", ["Forum_hasTag_Tag.csv"]),
+        ("hasType", "Tag", "TagClass", "", ["Tag_hasType_TagClass.csv"]),
+        ("isSubclassOf", "TagClass", "TagClass", "", ["TagClass_isSubclassOf_TagClass.csv"]),
+    ]
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def prepare(self, work: str) -> str:
+        return self.source
+
+    def queries(self):
+        person = {"personId": 933}
+        return [
+            ("IS1 profile",
+             "MATCH (n:Person {id: $personId})-[:isLocatedIn]->(p:Place) RETURN n.firstName, n.lastName, n.birthday, "
+             "n.locationIP, n.browserUsed, p.id, n.gender, n.creationDate", person),
+            ("IS3 friends",
+             "MATCH (n:Person {id: $personId})-[r:knows]-(friend:Person) RETURN friend.id, friend.firstName, "
+             "friend.lastName, r.creationDate ORDER BY r.creationDate DESC, friend.id", person),
+            ("IC1 friends named",
+             "MATCH (p:Person {id: $personId})-[:knows*1..3]-(friend:Person) WHERE friend.firstName = $firstName "
+             "AND friend.id <> $personId RETURN DISTINCT friend.id, friend.lastName ORDER BY friend.lastName, friend.id "
+             "LIMIT 20", {"personId": 933, "firstName": "John"}),
+            ("IC11 job referral",
+             "MATCH (p:Person {id: $personId})-[:knows*1..2]-(friend:Person) WHERE friend.id <> $personId "
+             "WITH DISTINCT friend MATCH (friend)-[w:workAt]->(c:Organisation)-[:isLocatedIn]->(:Place {name: $country}) "
+             "WHERE w.workFrom < $year RETURN friend.id, c.name, w.workFrom ORDER BY w.workFrom, friend.id, c.name DESC "
+             "LIMIT 10", {"personId": 933, "country": "India", "year": 2010}),
+            ("IC13 path length",
+             {"default": "MATCH p = shortestPath((a:Person {id: $p1})-[:knows*]-(b:Person {id: $p2})) RETURN length(p)",
+              "kuzu": "MATCH p = (a:Person {id: $p1})-[:knows* SHORTEST 1..30]-(b:Person {id: $p2}) RETURN length(p)",
+              "falkordb": "MATCH (a:Person {id: $p1}), (b:Person {id: $p2}) "
+                          "WITH shortestPath((a)-[:knows*]-(b)) AS p RETURN length(p)"},
+             {"p1": 933, "p2": 367}),
+            ("persons per city",
+             "MATCH (p:Person)-[:isLocatedIn]->(c:Place) RETURN c.name, count(*) AS n ORDER BY n DESC, c.name LIMIT 10",
+             {}),
+            ("interests by class",
+             "MATCH (:Person)-[i:hasInterest]->(:Tag)-[:hasType]->(tc:TagClass) RETURN tc.name, count(i) AS n "
+             "ORDER BY n DESC, tc.name LIMIT 10", {}),
+        ]
+
+    def plexus_load_args(self, data):
+        return ["--mapping", os.path.join(os.path.dirname(os.path.abspath(__file__)), "ldbc-sf01.toml"), data]
+
+    def kuzu_schema(self):
+        stmts = [f"CREATE NODE TABLE {label}({cols}, PRIMARY KEY(id))" for label, cols in self.NODES.items()]
+        by_type = {}
+        for rel, a, b, props, _ in self.RELS:
+            by_type.setdefault(rel, (props, []))[1].append(f"FROM {a} TO {b}")
+        for rel, (props, pairs) in by_type.items():
+            stmts.append(f"CREATE REL TABLE {rel}({', '.join(pairs)}{', ' + props if props else ''})")
+        return stmts
+
+    def kuzu_copy(self, data):
+        stmts = [f"COPY {label} FROM '{data}/{label}.csv' (header=true, delim='|')" for label in self.NODES]
+        multi = {rel for rel, *_ in self.RELS if sum(r[0] == rel for r in self.RELS) > 1}
+        for rel, a, b, _, files in self.RELS:
+            extra = f", from='{a}', to='{b}'" if rel in multi else ""
+            stmts += [f"COPY {rel} FROM '{data}/{f}' (header=true, delim='|'{extra})" for f in files]
+        return stmts
+
+    def falkor_load(self, graph, data, batch=10000):
+        def rows(name):
+            with open(os.path.join(data, name), newline="") as f:
+                reader = csv.reader(f, delimiter="|")
+                header = next(reader)
+                return header, list(reader)
+        typed = lambda spec, v: int(v) if spec.endswith("INT64") else v  # noqa: E731
+        for label, cols in self.NODES.items():
+            graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.id)")
+            names = [c.strip().split(" ") for c in cols.split(",")]
+            _, data_rows = rows(f"{label}.csv")
+            items = [{n: typed(t, v) for (n, t), v in zip(names, r) if v != ""} for r in data_rows]
+            for i in range(0, len(items), batch):
+                graph.query(f"UNWIND $rows AS r CREATE (n:{label}) SET n = r", {"rows": items[i:i + batch]})
+        for rel, a, b, props, files in self.RELS:
+            prop = props.split(" ")[0] if props else None
+            for f in files:
+                _, data_rows = rows(f)
+                items = [[int(r[0]), int(r[1])] + ([int(r[2])] if prop else []) for r in data_rows]
+                set_prop = f" {{{prop}: e[2]}}" if prop else ""
+                for i in range(0, len(items), batch):
+                    graph.query(f"UNWIND $e AS e MATCH (x:{a} {{id: e[0]}}), (y:{b} {{id: e[1]}}) "
+                                f"CREATE (x)-[:{rel}{set_prop}]->(y)", {"e": items[i:i + batch]})
