@@ -99,3 +99,11 @@ fn an_unbounded_repeat_fails_instead_of_running_forever() {
     let e = error(&db, "g.V().repeat(both()).times(100000).path()");
     assert!(matches!(e.detail, "TraversalTooLarge" | "InvalidArgument"), "{e}");
 }
+
+#[test]
+fn flat_map_paths_leave_out_the_inner_steps() {
+    let db = db();
+    run(&db, "g.V().has('name', 'vadas').addE('created').to(V().has('name', 'lop'))");
+    let p = run(&db, "g.V().flatMap(out('knows').out('created')).path().by('name')");
+    assert_eq!(p, vec![Value::List(vec![Value::String("marko".into()), Value::String("lop".into())])]);
+}

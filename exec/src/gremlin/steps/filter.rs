@@ -89,8 +89,14 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
         "where" => keep_if(m, &mut |m, t| where_(m, step, t))?,
         "dedup" => dedup(m, step, input)?,
         "range" | "limit" | "skip" | "tail" => range(m, step, input)?,
-        "simplePath" | "cyclicPath" => keep_if(m, &mut |_, t| {
-            let objs = path_objects(step, t);
+        "simplePath" | "cyclicPath" => keep_if(m, &mut |m, t| {
+            let mut objs = Vec::new();
+            let by = bys(step);
+            for (i, o) in path_objects(step, t).into_iter().enumerate() {
+                let projection = if by.is_empty() { None } else { by[i % by.len()].projection.clone() };
+                // An object the by() cannot project is compared as itself.
+                objs.push(m.project_obj(projection.as_ref(), &o, t, step)?.unwrap_or(o));
+            }
             let mut seen = HashSet::new();
             let simple = objs.iter().all(|o| seen.insert(o.clone()));
             Ok(simple == (name == "simplePath"))

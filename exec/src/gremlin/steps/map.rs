@@ -83,10 +83,11 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
         "flatMap" => {
             let child = child_arg(step, 0)?;
             for t in input {
+                // The child's own steps are not part of the path: only what it yields is.
                 for r in m.child(child, t)? {
-                    let mut r = r;
-                    r.bulk *= t.bulk;
-                    out.push(r);
+                    let mut next = t.split(r.obj);
+                    next.bulk = t.bulk * r.bulk;
+                    out.push(next);
                 }
             }
         }
