@@ -94,8 +94,11 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
             let by = bys(step);
             for (i, o) in path_objects(step, t).into_iter().enumerate() {
                 let projection = if by.is_empty() { None } else { by[i % by.len()].projection.clone() };
-                // An object the by() cannot project is compared as itself.
-                objs.push(m.project_obj(projection.as_ref(), &o, t, step)?.unwrap_or(o));
+                // A by() that yields nothing for some object drops the traverser.
+                match m.project_obj(projection.as_ref(), &o, t, step)? {
+                    Some(p) => objs.push(p),
+                    None => return Ok(false),
+                }
             }
             let mut seen = HashSet::new();
             let simple = objs.iter().all(|o| seen.insert(o.clone()));
