@@ -210,6 +210,30 @@ fn check_result(resolver: &Resolver, step: &Step, text: &str, rows: &[Value]) ->
             Err(Failure::new("tree differs", format!("expected {expected:?}\n  {}", show())))
         };
     }
+    if text.starts_with("the result should be a subgraph") {
+        let mut whole = std::collections::BTreeMap::new();
+        for row in rows {
+            if let Value::Map(m) = row {
+                whole.extend(m.clone());
+            }
+        }
+        let table = step.table.clone().unwrap_or_default();
+        let part = table.first().and_then(|h| h.first()).cloned().unwrap_or_default();
+        let expected: Vec<Expected> = table_rows(step)
+            .iter()
+            .map(|c| resolver.parse(c))
+            .collect::<Result<_, _>>()
+            .map_err(|e| Failure::new("expected value", e))?;
+        let actual = match whole.get(&part) {
+            Some(Value::List(items)) => items.clone(),
+            _ => return Err(Failure::new("not a subgraph", show())),
+        };
+        return if unordered(&expected, &actual) {
+            Ok(())
+        } else {
+            Err(Failure::new("subgraph differs", format!("{part}: expected {expected:?}\n  got {actual:?}")))
+        };
+    }
     if let Some(n) = text.strip_prefix("the result should have a count of ") {
         let n: usize = n.trim().parse().unwrap_or(usize::MAX);
         return if rows.len() == n {

@@ -86,6 +86,7 @@ fn type_of(obj: &GObj, name: &str) -> bool {
         GObj::List(_) => upper == "LIST",
         GObj::Set(_) => upper == "SET",
         // A tree is a nested map here.
+        GObj::Map(_) if super::steps::is_subgraph(obj) => upper == "GRAPH",
         GObj::Map(_) => upper == "MAP" || upper == "TREE",
         GObj::Path(_) => upper == "PATH",
         GObj::Prop { .. } => matches!(upper.as_str(), "PROPERTY" | "VPROPERTY"),

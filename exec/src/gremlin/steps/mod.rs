@@ -14,6 +14,7 @@ mod reduce;
 mod sample;
 mod side_effect;
 mod strings;
+mod subgraph;
 mod tree;
 
 use plexus_planner::gremlin::GStep;
@@ -66,6 +67,9 @@ pub fn apply(m: &mut Machine, step: &GStep, input: Vec<Traverser>) -> Result<Vec
     if let Some(out) = tree::apply(m, step, &input)? {
         return Ok(out);
     }
+    if let Some(out) = subgraph::apply(m, step, &input)? {
+        return Ok(out);
+    }
     Err(Error::new(
         ErrorClass::SyntaxError,
         "UnsupportedStep",
@@ -74,6 +78,8 @@ pub fn apply(m: &mut Machine, step: &GStep, input: Vec<Traverser>) -> Result<Vec
     )
     .at(step.pos))
 }
+
+pub use subgraph::is_subgraph;
 
 /// Short text of an object for messages and derived ids.
 pub fn display(obj: &GObj) -> String {
