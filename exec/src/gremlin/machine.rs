@@ -18,6 +18,8 @@ use crate::context::ExecContext;
 pub struct SackConfig {
     pub initial: GArg,
     pub split: bool,
+    /// How `barrier()` merges the sacks of traversers it joins (`withSack(v, Operator.sum)`).
+    pub merge: Option<String>,
 }
 
 /// A traversal that fans out this far is almost surely unbounded (a `repeat` without a limit).
@@ -39,6 +41,8 @@ pub struct Machine<'a> {
     pub dedup_state: HashMap<usize, std::collections::HashSet<GObj>>,
     /// `SubgraphStrategy` filters, when the source has one.
     pub subgraph: Option<super::subgraph::Subgraph>,
+    /// False after `withBulk(false)`: merged traversers count once.
+    pub bulk_enabled: bool,
     /// The traversers each `group("x")` side effect has collected so far.
     pub group_members: HashMap<String, Vec<Traverser>>,
     /// `PartitionStrategy`: the property every new element gets.
@@ -120,6 +124,7 @@ impl<'a> Machine<'a> {
             subgraph: None,
             write_partition: None,
             group_members: HashMap::new(),
+            bulk_enabled: true,
             productive_by: false,
             reducers: HashMap::new(),
         }
@@ -146,7 +151,14 @@ impl<'a> Machine<'a> {
                 "withSack" => {
                     let Some(initial) = s.args.first() else { return Err(bad(s, "withSack needs a value")) };
                     let split = s.args.iter().any(|a| matches!(a, GArg::Token(_, v) if v == "clone"));
-                    self.sack = Some(SackConfig { initial: initial.clone(), split });
+                    let merge = s.args.iter().skip(1).find_map(|a| match a {
+                        GArg::Token(k, v) if k == "Operator" => Some(v.clone()),
+                        _ => None,
+                    });
+                    self.sack = Some(SackConfig { initial: initial.clone(), split, merge });
+                }
+                "withBulk" => {
+                    self.bulk_enabled = !matches!(s.args.first(), Some(GArg::Value(Value::Boolean(false))));
                 }
                 "withStrategies" => {
                     for a in &s.args {

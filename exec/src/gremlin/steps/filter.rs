@@ -119,10 +119,49 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
             })?
         }
         "discard" | "none" if step.args.is_empty() => Vec::new(),
-        "timeLimit" | "identity" | "as" | "barrier" => input.to_vec(),
+        "barrier" => barrier(m, step, input)?,
+        "timeLimit" | "identity" | "as" => input.to_vec(),
         _ => return Ok(None),
     };
     Ok(Some(out))
+}
+
+/// `barrier()`: with a sack merge operator, traversers at the same object join
+/// into one whose sack merges theirs; otherwise traversers pass unchanged.
+fn barrier(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Vec<Traverser>> {
+    // barrier(normSack): each sack becomes its share of the total.
+    let norm = matches!(step.args.first(), Some(GArg::Token(_, v)) if v == "normSack");
+    let mut input = input.to_vec();
+    if norm {
+        let sack = |t: &Traverser| t.sack.as_ref().and_then(GObj::as_value).and_then(Value::as_f64).unwrap_or(0.0);
+        let total: f64 = input.iter().map(|t| sack(t) * t.bulk as f64).sum();
+        for t in &mut input {
+            let share = if total == 0.0 { 0.0 } else { sack(t) / total };
+            t.sack = Some(GObj::Val(Value::Float(share)));
+        }
+    }
+    let Some(op) = m.sack.as_ref().and_then(|s| s.merge.clone()).filter(|_| !norm) else { return Ok(input) };
+    let input = &input[..];
+    let mut out: Vec<Traverser> = Vec::new();
+    for t in input {
+        match out.iter_mut().find(|o| o.obj == t.obj) {
+            Some(o) => {
+                let (a, b) = (o.sack.take().unwrap_or(GObj::NULL), t.sack.clone().unwrap_or(GObj::NULL));
+                o.sack = Some(super::side_effect::operator(step, &op, a, b)?);
+                if m.bulk_enabled {
+                    o.bulk += t.bulk;
+                }
+            }
+            None => {
+                let mut first = t.clone();
+                if !m.bulk_enabled {
+                    first.bulk = 1;
+                }
+                out.push(first);
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub fn child_arg(step: &GStep, i: usize) -> Result<&GTraversal> {
