@@ -71,6 +71,20 @@ fn arg_needs_paths(a: &GArg) -> bool {
     }
 }
 
+/// Fails when traversers stand for more objects than a result may hold (bulks multiply in loops).
+pub fn check_expansion(traversers: &[Traverser]) -> Result<()> {
+    let total: u64 = traversers.iter().map(|t| t.bulk).fold(0u64, u64::saturating_add);
+    if total > MAX_TRAVERSERS as u64 * 10 {
+        return Err(Error::new(
+            ErrorClass::ArgumentError,
+            "TraversalTooLarge",
+            Phase::Runtime,
+            format!("the traversal yields {total} objects; count() them or limit() the traversal"),
+        ));
+    }
+    Ok(())
+}
+
 /// Merges equal traversers again when paths are not tracked.
 pub fn merge_if_untracked(m: &Machine, input: Vec<Traverser>) -> Vec<Traverser> {
     if m.track_paths || input.len() < 2 {

@@ -36,6 +36,7 @@ pub fn run(ctx: &ExecContext, traversal: &GTraversal, starts: Option<Vec<Value>>
     for mut start in starts {
         start.sack = m.initial_sack(&start)?;
         let results = m.run(traversal, vec![start])?;
+        machine::check_expansion(&results)?;
         per_start.push(results.into_iter().flat_map(|t| std::iter::repeat_n(t.obj, t.bulk as usize)).collect());
     }
     // Values are read once every step has run, so they show the traversal's own writes.

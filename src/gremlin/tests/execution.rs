@@ -107,3 +107,15 @@ fn flat_map_paths_leave_out_the_inner_steps() {
     let p = run(&db, "g.V().flatMap(out('knows').out('created')).path().by('name')");
     assert_eq!(p, vec![Value::List(vec![Value::String("marko".into()), Value::String("lop".into())])]);
 }
+
+#[test]
+fn huge_bulks_are_counted_but_not_listed() {
+    let db = Database::in_memory();
+    // A complete graph on 12 vertices: 11^7 walks of length 7 from each vertex.
+    let setup = "UNWIND range(1, 12) AS i CREATE (:n {i: i}) WITH count(*) AS c \
+                 MATCH (a:n), (b:n) WHERE a <> b CREATE (a)-[:e]->(b)";
+    db.execute(setup, &Params::new()).and_then(|r| r.collect_rows()).expect("setup");
+    assert_eq!(run(&db, "g.V().repeat(out()).times(7).count()"), vec![Value::Integer(12 * 11i64.pow(7))]);
+    let e = error(&db, "g.V().repeat(out()).times(7)");
+    assert_eq!(e.detail, "TraversalTooLarge");
+}

@@ -35,6 +35,7 @@ pub fn apply(m: &mut Machine, step: &GStep, input: &[Traverser]) -> Result<Optio
     }
     let out = match name {
         "fold" => {
+            crate::gremlin::machine::check_expansion(input)?;
             let items: Vec<GObj> = expand(input).collect();
             let seed = input.first().cloned().unwrap_or_else(|| Traverser::start(GObj::NULL));
             let folded = match step.args.as_slice() {
