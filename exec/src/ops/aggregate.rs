@@ -4,11 +4,13 @@
 //! group by id, without materializing the entity.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use plexus_planner::{AggregateExpr, AggregateFunction, Expr};
 use plexus_storage::value::GroupKey;
 use plexus_storage::{Result, Value};
 use rayon::prelude::*;
+use rustc_hash::FxHasher;
 
 use super::Operator;
 use crate::batch::{Batch, Column};
@@ -108,7 +110,7 @@ struct AggregateSpec<'a> {
 /// Groups in first-seen order with their accumulators.
 #[derive(Default)]
 struct GroupTable {
-    index: HashMap<Vec<KeyPart>, usize>,
+    index: HashMap<Vec<KeyPart>, usize, BuildHasherDefault<FxHasher>>,
     groups: Vec<(Vec<KeyPart>, Vec<Accumulator>)>,
 }
 
@@ -149,13 +151,16 @@ impl GroupTable {
             }
             return Ok(());
         }
+        // One key buffer for every row; a key is copied only when it starts a new group.
+        let mut key: Vec<KeyPart> = Vec::with_capacity(key_cols.len());
         for row in 0..batch.len {
-            let key: Vec<KeyPart> = key_cols.iter().map(|k| k[row].clone()).collect();
-            let g = match self.index.get(&key) {
+            key.clear();
+            key.extend(key_cols.iter().map(|k| k[row].clone()));
+            let g = match self.index.get(key.as_slice()) {
                 Some(&g) => g,
                 None => {
                     self.groups.push((key.clone(), new_accumulators(op.aggregates, ctx, batch)?));
-                    self.index.insert(key, self.groups.len() - 1);
+                    self.index.insert(key.clone(), self.groups.len() - 1);
                     self.groups.len() - 1
                 }
             };
