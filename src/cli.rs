@@ -6,6 +6,9 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use plexus::format::OutputFormat;
 use plexus_storage::durable::SyncMode;
 
+/// Where commands look for the data directory unless told otherwise.
+const DEFAULT_DATA_DIR: &str = "plexus-data";
+
 /// Plexus: a property-graph database queried with openCypher and Gremlin, kept in a data
 /// directory (`./plexus-data` unless `--data-dir` or `--in-memory` says otherwise).
 #[derive(Debug, Parser)]
@@ -89,18 +92,18 @@ pub enum UserCommand {
         #[arg(long)]
         password: Option<String>,
         /// The data directory whose server the user logs in to.
-        #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+        #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
         data_dir: PathBuf,
     },
     /// Remove a user.
     Remove {
         name: String,
-        #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+        #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
         data_dir: PathBuf,
     },
     /// List the user names.
     List {
-        #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+        #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
         data_dir: PathBuf,
     },
 }
@@ -139,7 +142,7 @@ pub enum CsvDialect {
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     /// The new data directory.
-    #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
     pub data_dir: PathBuf,
     /// The CSV dialect (not needed with --mapping).
     #[arg(long, value_enum, required_unless_present = "mapping")]
@@ -174,7 +177,7 @@ pub enum GraphFormat {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The data directory to read.
-    #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
     pub data_dir: PathBuf,
     /// The file format.
     #[arg(long, value_enum)]
@@ -188,7 +191,7 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The new data directory.
-    #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
     pub data_dir: PathBuf,
     /// The file format.
     #[arg(long, value_enum)]
@@ -202,7 +205,7 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct StoreArgs {
     /// The data directory (created if missing).
-    #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
     pub data_dir: PathBuf,
     /// Use a new in-memory database instead; nothing is saved.
     #[arg(long, conflicts_with = "data_dir")]
@@ -265,7 +268,7 @@ pub enum SnapshotCommand {
     /// open) and print its location as the last line.
     Create {
         /// The data directory.
-        #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+        #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
         data_dir: PathBuf,
         /// Its name (default: `snapshot-<seq>-<unix time>`).
         #[arg(long)]
@@ -274,7 +277,7 @@ pub enum SnapshotCommand {
     /// List the snapshots of a data directory: name, commit, time, size, location.
     List {
         /// The data directory.
-        #[arg(long, value_name = "DIR", default_value = "plexus-data")]
+        #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
         data_dir: PathBuf,
     },
 }
@@ -396,31 +399,16 @@ mod tests {
         assert_eq!((args.store.data_dir, args.store.sync), (PathBuf::from("d"), SyncMode::Batch));
         assert!(Cli::try_parse_from(["plexus", "shell", "--sync", "sometimes"]).is_err());
         assert!(Cli::try_parse_from(["plexus", "shell", "--in-memory", "--data-dir", "d"]).is_err());
-        let cli = Cli::try_parse_from([
-            "plexus",
-            "restore",
-            "--from",
-            "s",
-            "--data-dir",
-            "n",
-            "--to-time",
-            "2026-01-02T03:04:05Z",
-        ]);
-        let Ok(Cli { command: Command::Restore(args) }) = cli else { panic!("parse failed") };
+        let restore = |extra: &[&str]| {
+            let mut args = vec!["plexus", "restore", "--from", "s", "--data-dir", "n"];
+            args.extend_from_slice(extra);
+            Cli::try_parse_from(args)
+        };
+        let Ok(Cli { command: Command::Restore(args) }) = restore(&["--to-time", "2026-01-02T03:04:05Z"]) else {
+            panic!("parse failed")
+        };
         assert_eq!(args.to_time, Some(1_767_323_045_000_000));
-        assert!(Cli::try_parse_from([
-            "plexus",
-            "restore",
-            "--from",
-            "s",
-            "--data-dir",
-            "n",
-            "--to-seq",
-            "1",
-            "--to-latest"
-        ])
-        .is_err());
-        assert!(Cli::try_parse_from(["plexus", "restore", "--from", "s", "--data-dir", "n", "--to-time", "yesterday"])
-            .is_err());
+        assert!(restore(&["--to-seq", "1", "--to-latest"]).is_err());
+        assert!(restore(&["--to-time", "yesterday"]).is_err());
     }
 }

@@ -29,6 +29,13 @@ fn plexus_in(cwd: &Path, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().expect("wait for plexus")
 }
 
+/// Run `plexus ARGS` in `cwd`, expect success, return stdout.
+fn ok_in(cwd: &Path, args: &[&str], stdin: &str) -> String {
+    let out = plexus_in(cwd, args, stdin);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
 }
@@ -161,11 +168,7 @@ fn shell_reports_errors_with_a_caret_and_goes_on() {
 #[test]
 fn data_stays_in_the_data_directory_across_runs() {
     let cwd = tempfile::tempdir().unwrap();
-    let run = |args: &[&str], stdin: &str| {
-        let out = plexus_in(cwd.path(), args, stdin);
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        stdout(&out)
-    };
+    let run = |args: &[&str], stdin: &str| ok_in(cwd.path(), args, stdin);
     run(&["query", "-e", "CREATE (:P {name: 'a'})"], "");
     run(&["shell"], "CREATE (:P {name: 'b'});\n");
     run(&["query", "--data-dir", "other", "-e", "CREATE (:Q)"], "");
@@ -184,11 +187,7 @@ fn data_stays_in_the_data_directory_across_runs() {
 #[test]
 fn snapshot_then_restore_to_a_commit_or_a_time() {
     let cwd = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = plexus_in(cwd.path(), args, "");
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        stdout(&out)
-    };
+    let run = |args: &[&str]| ok_in(cwd.path(), args, "");
     run(&["query", "-e", "CREATE (:P {v: 1})"]);
     let created = run(&["snapshot", "create", "--name", "one"]);
     let location = created.lines().last().expect("the location is the last line").to_string();
@@ -219,11 +218,7 @@ fn snapshot_then_restore_to_a_commit_or_a_time() {
 #[test]
 fn export_then_import_keeps_the_graph_in_every_format() {
     let cwd = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = plexus_in(cwd.path(), args, "");
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        stdout(&out)
-    };
+    let run = |args: &[&str]| ok_in(cwd.path(), args, "");
     run(&["query", "-e", "CREATE (:P {name: 'a', born: date('2001-02-03')})-[:KNOWS {w: 0.5}]->(:P:Q {name: 'b'})"]);
     run(&["export", "--format", "graphson", "graph.json"]);
     let imported = run(&["import", "--data-dir", "copy", "--format", "graphson", "graph.json"]);
@@ -299,11 +294,7 @@ fn gremlin_runs_in_query_and_shell() {
     assert_eq!(created.len(), 1);
     // A statement starting with `g.` is Gremlin without --lang.
     let cwd = tempfile::tempdir().unwrap();
-    let run = |args: &[&str], stdin: &str| {
-        let out = plexus_in(cwd.path(), args, stdin);
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        stdout(&out)
-    };
+    let run = |args: &[&str], stdin: &str| ok_in(cwd.path(), args, stdin);
     run(&["query", "-e", "CREATE (:person {name: 'ada'})-[:knows]->(:person {name: 'bob'})"], "");
     assert_eq!(run(&["query", "-e", "g.V().out('knows').values('name')", "--format", "csv"], ""), "result\nbob\n");
     let shell = run(

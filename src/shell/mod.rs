@@ -110,16 +110,9 @@ impl<'a> Shell<'a> {
             Command::Help => writeln!(out, "{}", commands::HELP)?,
             Command::Quit => return Ok(Flow::Quit),
             Command::Explain(query) if exec::language_of(query, self.language) == exec::Language::Gremlin => {
-                match self.guarded(|db, p| db.explain_gremlin(query, p)) {
-                    Some(Ok(plan)) => writeln!(out, "{}", plan.trim_end())?,
-                    Some(Err(e)) => {
-                        self.errors += 1;
-                        writeln!(err, "{}", caret::render_error(&e, query))?;
-                    }
-                    None => {
-                        self.errors += 1;
-                        writeln!(err, "{CRASHED}")?;
-                    }
+                let plan = self.guarded(|db, p| db.explain_gremlin(query, p));
+                if let Some(plan) = self.settle(plan, |e| caret::render_error(e, query), err)? {
+                    writeln!(out, "{}", plan.trim_end())?;
                 }
             }
             Command::Explain(query) => {
@@ -131,20 +124,13 @@ impl<'a> Shell<'a> {
                 }
             }
             Command::Profile(query) => self.run_statement(&format!("PROFILE {query}"), out, err)?,
-            Command::Param { name, expr } => match self.guarded(|db, p| params::evaluate(db, expr, p)) {
-                Some(Ok(value)) => {
+            Command::Param { name, expr } => {
+                let value = self.guarded(|db, p| params::evaluate(db, expr, p));
+                if let Some(value) = self.settle(value, |e| params::render_error(e, expr), err)? {
                     writeln!(out, "${name} => {value}")?;
                     self.params.insert(name.to_string(), value);
                 }
-                Some(Err(e)) => {
-                    self.errors += 1;
-                    writeln!(err, "{}", params::render_error(&e, expr))?;
-                }
-                None => {
-                    self.errors += 1;
-                    writeln!(err, "{CRASHED}")?;
-                }
-            },
+            }
             Command::Params if self.params.is_empty() => writeln!(out, "No parameters set.")?,
             Command::Params => {
                 for (name, value) in &self.params {
@@ -177,9 +163,21 @@ impl<'a> Shell<'a> {
     /// Run `query`; on failure print the error and return `None`.
     fn execute(&mut self, query: &str, err: &mut dyn Write) -> io::Result<Option<exec::Outcome>> {
         let language = exec::language_of(query, self.language);
-        let message = match self.guarded(|db, p| exec::run_in(db, language, query, p)) {
-            Some(Ok(outcome)) => return Ok(Some(outcome)),
-            Some(Err(e)) => caret::render_error(&e, query),
+        let outcome = self.guarded(|db, p| exec::run_in(db, language, query, p));
+        self.settle(outcome, |e| caret::render_error(e, query), err)
+    }
+
+    /// The value of a guarded call, or `None` after printing its error (or the
+    /// crash notice) and counting the failure.
+    fn settle<T>(
+        &mut self,
+        result: Option<Result<T, plexus_storage::Error>>,
+        render: impl FnOnce(&plexus_storage::Error) -> String,
+        err: &mut dyn Write,
+    ) -> io::Result<Option<T>> {
+        let message = match result {
+            Some(Ok(value)) => return Ok(Some(value)),
+            Some(Err(e)) => render(&e),
             None => CRASHED.to_string(),
         };
         self.errors += 1;
