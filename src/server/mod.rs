@@ -1,6 +1,9 @@
 //! Server mode: Plexus over the network. One tokio runtime; Bolt for the
-//! Neo4j drivers and HTTP in Neptune's forms (the Gremlin Server protocol
-//! comes later, as routes on the same HTTP router).
+//! Neo4j drivers and HTTP in Neptune's forms: `/openCypher`, `/gremlin`
+//! (Gremlin scripts answered in GraphSON 3, as TinkerPop's HTTP endpoint
+//! does), `/status` and `/metrics` (Prometheus; `metrics.rs` holds the one
+//! registry, shared through `SessionConfig` and `HttpState`). The Gremlin
+//! Server WebSocket comes later, as a route on the same HTTP router.
 //!
 //! How a Bolt connection runs (`bolt/connection.rs`): the async task reads
 //! bytes and reassembles every complete request; the batch goes to the
@@ -18,6 +21,7 @@
 
 pub mod bolt;
 pub mod http;
+pub mod metrics;
 
 use std::future::Future;
 use std::io;
@@ -45,7 +49,7 @@ const ROUTE_TTL_SECONDS: i64 = 300;
 pub struct ServerConfig {
     /// Where Bolt listens (Neo4j's default port is 7687).
     pub bolt_addr: SocketAddr,
-    /// Where HTTP listens (Neptune's port 8182: `/openCypher`, `/status`); `None` turns it off.
+    /// Where HTTP listens (Neptune's port 8182: `/openCypher`, `/gremlin`, `/status`, `/metrics`); `None` turns it off.
     pub http_addr: Option<SocketAddr>,
     /// `host:port` that ROUTE advertises when a client did not say how it
     /// reached the server; defaults to the bound Bolt address.
@@ -139,11 +143,14 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> io::Result<()> {
         let bolt_addr = self.bolt_addr()?;
         let (stop, stopped) = watch::channel(false);
+        let metrics =
+            Arc::new(metrics::Metrics::new().map_err(|e| io::Error::other(format!("cannot set up the metrics: {e}")))?);
         let http = self.http.map(|listener| {
             let state = Arc::new(http::HttpState::new(
                 self.db.clone(),
                 self.config.query_timeout,
                 self.config.authenticator.clone(),
+                metrics.clone(),
             ));
             let router = http::router(state, self.config.max_message_size);
             let mut stopped = stopped.clone();
@@ -164,6 +171,7 @@ impl Server {
                 route_ttl_seconds: ROUTE_TTL_SECONDS,
                 query_timeout: self.config.query_timeout,
                 authenticator: self.config.authenticator.clone(),
+                metrics,
             }),
             max_message_size: self.config.max_message_size,
             handshake_timeout: self.config.handshake_timeout,

@@ -20,6 +20,7 @@ use super::packstream::decode;
 use super::session::{Flow, Session, SessionConfig};
 use super::version::BoltVersion;
 use crate::db::Database;
+use crate::server::metrics::Protocol;
 
 /// What all connections of a server share.
 pub struct ConnectionContext {
@@ -59,6 +60,7 @@ pub async fn serve_connection(
         }
     };
     info!(conn = id, %peer, %version, "bolt connection");
+    let _active = ctx.session.metrics.connection(Protocol::Bolt);
     let mut session = Some(Session::new(ctx.db.clone(), ctx.session.clone(), version, format!("bolt-{id}")));
     let mut dechunker = Dechunker::new(ctx.max_message_size);
     let mut buf = vec![0u8; 64 * 1024];

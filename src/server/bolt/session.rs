@@ -17,6 +17,7 @@ use super::packstream::{map_get, PackValue};
 use super::structures::to_params;
 use super::version::{BoltVersion, Dialect};
 use crate::db::{Database, QueryResult, QueryStats, Transaction};
+use crate::server::metrics::{Language, Metrics, Protocol};
 
 /// What every session of a server shares.
 pub struct SessionConfig {
@@ -30,6 +31,7 @@ pub struct SessionConfig {
     /// A limit on each transaction (and on each auto-commit read).
     pub query_timeout: Option<Duration>,
     pub authenticator: Arc<dyn Authenticator>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// Whether the connection goes on after a batch of requests.
@@ -224,7 +226,12 @@ impl Session {
             }
         }
         match request {
-            Request::Run { query, parameters, extra } => self.run(&query, parameters, &extra, out),
+            Request::Run { query, parameters, extra } => {
+                let started = Instant::now();
+                let ran = self.run(&query, parameters, &extra, out);
+                self.config.metrics.query(Language::Cypher, Protocol::Bolt, ran.is_ok(), started.elapsed());
+                ran
+            }
             Request::Pull { n, qid } => self.pull(n, qid, false, out),
             Request::Discard { n, qid } => self.pull(n, qid, true, out),
             Request::Begin { extra } => self.begin(&extra, out),
@@ -598,6 +605,7 @@ mod tests {
             route_ttl_seconds: 300,
             query_timeout: None,
             authenticator: Arc::new(AcceptAll),
+            metrics: Arc::new(Metrics::new().expect("metrics")),
         };
         Session::new(Database::in_memory(), Arc::new(config), version, "bolt-1".into())
     }

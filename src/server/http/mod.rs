@@ -1,10 +1,12 @@
-//! HTTP on Neptune's port (8182): `POST|GET /openCypher` (HTTP Basic auth
-//! when the server's authenticator requires credentials) and `GET /status`.
-//! The Gremlin endpoints (`POST /gremlin`, the WebSocket) belong on this
-//! router too when they come.
+//! HTTP on Neptune's port (8182): `POST|GET /openCypher` and `POST|GET
+//! /gremlin` (HTTP Basic auth when the server's authenticator requires
+//! credentials), `GET /status` and `GET /metrics` (Prometheus text). The
+//! Gremlin WebSocket belongs on this router too when it comes.
 
 pub mod auth;
 pub mod errors;
+pub mod graphson;
+pub mod gremlin;
 pub mod json;
 pub mod opencypher;
 pub mod status;
@@ -16,13 +18,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::db::Database;
 use crate::server::bolt::auth::Authenticator;
+use crate::server::metrics::{self, Metrics};
+use errors::HttpError;
 
 /// What every HTTP request shares.
 pub struct HttpState {
@@ -30,16 +34,22 @@ pub struct HttpState {
     pub authenticator: Arc<dyn Authenticator>,
     pub started: SystemTime,
     pub query_timeout: Option<Duration>,
+    pub metrics: Arc<Metrics>,
     next_request: AtomicU64,
     seed: u64,
 }
 
 impl HttpState {
-    pub fn new(db: Database, query_timeout: Option<Duration>, authenticator: Arc<dyn Authenticator>) -> Self {
+    pub fn new(
+        db: Database,
+        query_timeout: Option<Duration>,
+        authenticator: Arc<dyn Authenticator>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         let started = SystemTime::now();
         let seed =
             started.duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0) ^ std::process::id() as u64;
-        HttpState { db, authenticator, started, query_timeout, next_request: AtomicU64::new(0), seed }
+        HttpState { db, authenticator, started, query_timeout, metrics, next_request: AtomicU64::new(0), seed }
     }
 
     /// A UUID-shaped id, unique per request of this process.
@@ -68,7 +78,9 @@ pub fn router(state: Arc<HttpState>, max_body: usize) -> Router {
     Router::new()
         .route("/openCypher", get(opencypher::handle).post(opencypher::handle))
         .route("/opencypher", get(opencypher::handle).post(opencypher::handle))
+        .route("/gremlin", get(gremlin::handle).post(gremlin::handle))
         .route("/status", get(status_handler))
+        .route("/metrics", get(metrics_handler))
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(state)
 }
@@ -76,6 +88,13 @@ pub fn router(state: Arc<HttpState>, max_body: usize) -> Router {
 async fn status_handler(State(state): State<Arc<HttpState>>) -> impl IntoResponse {
     let body = status::status(state.started, state.db.graph().seq()).to_string();
     ([(header::CONTENT_TYPE, "application/json")], body)
+}
+
+async fn metrics_handler(State(state): State<Arc<HttpState>>) -> Response {
+    match state.metrics.render(&state.db) {
+        Ok(text) => ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response(),
+        Err(e) => HttpError::internal(format!("cannot render the metrics: {e}"), &state.request_id()).into_response(),
+    }
 }
 
 /// Serve HTTP on `listener` until `shutdown` completes (open requests finish first).
@@ -93,7 +112,12 @@ mod tests {
 
     #[test]
     fn request_ids_are_distinct_and_uuid_shaped() {
-        let state = HttpState::new(Database::in_memory(), None, Arc::new(crate::server::bolt::auth::AcceptAll));
+        let state = HttpState::new(
+            Database::in_memory(),
+            None,
+            Arc::new(crate::server::bolt::auth::AcceptAll),
+            Arc::new(Metrics::new().expect("metrics")),
+        );
         let ids: std::collections::BTreeSet<String> = (0..1000).map(|_| state.request_id()).collect();
         assert_eq!(ids.len(), 1000);
         for id in ids.iter().take(20) {

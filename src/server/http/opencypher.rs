@@ -16,6 +16,7 @@ use super::errors::HttpError;
 use super::json::{from_json, to_json};
 use super::HttpState;
 use crate::db::Params;
+use crate::server::metrics::{Language, Protocol};
 
 /// What one request asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,7 +99,12 @@ pub async fn handle(
     };
     let worker = state.clone();
     let id = request_id.clone();
+    let explain = request.explain;
+    let started = Instant::now();
     let outcome = tokio::task::spawn_blocking(move || worker.run(&request, &id)).await;
+    if !explain {
+        state.metrics.query(Language::Cypher, Protocol::Http, matches!(outcome, Ok(Ok(_))), started.elapsed());
+    }
     match outcome {
         Ok(Ok(Answer::Results(json))) => {
             let mut response = (StatusCode::OK, json.to_string()).into_response();

@@ -13,5 +13,6 @@ pub fn status(started: SystemTime, seq: u64) -> Json {
         "role": "writer",
         "features": {"lastCommitSequence": seq},
         "opencypher": {"version": "Neptune-9.0.20190305-1.0"},
+        "gremlin": {"version": "tinkerpop-3.8.0"},
     })
 }
