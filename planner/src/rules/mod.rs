@@ -2,6 +2,7 @@
 //! driver walks the tree bottom-up and repeats until no rule changes anything.
 
 mod choose_start_node;
+mod drop_universal_labels;
 mod predicates_into_scan;
 mod prune_projection;
 mod push_down_filter;
@@ -13,6 +14,7 @@ use crate::Statistics;
 use crate::plan::LogicalPlan;
 
 pub use choose_start_node::ChooseStartNode;
+pub use drop_universal_labels::DropUniversalLabels;
 pub use predicates_into_scan::PredicatesIntoScan;
 pub use prune_projection::PruneProjection;
 pub use push_down_filter::PushDownFilter;
@@ -73,6 +75,7 @@ impl Default for Optimizer {
                 Box::new(PushDownFilter),
                 Box::new(PredicatesIntoScan),
                 Box::new(ChooseStartNode),
+                Box::new(DropUniversalLabels),
                 Box::new(PushDownLimit),
                 Box::new(PruneProjection),
             ],

@@ -142,3 +142,21 @@ fn the_default_rule_set_reaches_a_fixpoint() {
     assert_eq!(once, twice);
     assert!(explain(&once, None).contains("NodeByLabelScan (c:City)"));
 }
+
+#[test]
+fn a_label_every_node_has_is_not_tested_after_an_expand() {
+    let mut all = stats();
+    all.label_counts.insert("Node".into(), all.node_count);
+    let optimizer = Optimizer { rules: vec![Box::new(DropUniversalLabels)] };
+    let run_all = |plan| explain(&optimizer.optimize(plan, &OptimizerContext { statistics: &all }), None);
+    let plan =
+        filter(expand(scan("a"), "a", "b"), Expr::binary(BinaryOp::And, label("b", "Node"), prop_eq("b", "k", 1)));
+    assert!(run_all(plan).starts_with("Filter (b.k = 1)\n  Expand"), "the universal label goes, the rest stays");
+    let plan = filter(expand(scan("a"), "a", "b"), label("b", "Node"));
+    assert!(run_all(plan).starts_with("Expand"), "a filter of only that label goes");
+    // Labels not on every node, and the start node (which may be null elsewhere), keep their test.
+    let plan = filter(expand(scan("a"), "a", "b"), label("b", "Person"));
+    assert!(run_all(plan).starts_with("Filter b:Person"));
+    let plan = filter(expand(scan("a"), "a", "b"), label("a", "Node"));
+    assert!(run_all(plan).starts_with("Filter a:Node"));
+}
