@@ -42,6 +42,21 @@ impl<'a> Encoder<'a> {
         tagged("g:List", Json::Array(values.iter().map(|v| self.value(v)).collect()))
     }
 
+    /// Path results (which arrive as lists of their objects) as a `g:List` of `g:Path`.
+    pub fn paths(&mut self, values: &[Value]) -> Json {
+        let paths = values
+            .iter()
+            .map(|v| match v {
+                Value::List(objects) => {
+                    let objects: Vec<Json> = objects.iter().map(|o| self.value(o)).collect();
+                    path_of(objects)
+                }
+                other => self.value(other),
+            })
+            .collect();
+        tagged("g:List", Json::Array(paths))
+    }
+
     pub fn value(&mut self, value: &Value) -> Json {
         match value {
             Value::Null => Json::Null,
@@ -124,12 +139,17 @@ impl<'a> Encoder<'a> {
                 objects.push(self.edge(r));
             }
         }
-        let labels = objects.iter().map(|_| tagged("g:Set", json!([]))).collect();
-        tagged(
-            "g:Path",
-            json!({"labels": tagged("g:List", Json::Array(labels)), "objects": tagged("g:List", Json::Array(objects))}),
-        )
+        path_of(objects)
     }
+}
+
+/// A `g:Path` of encoded objects (no step labels: results do not carry them).
+fn path_of(objects: Vec<Json>) -> Json {
+    let labels = objects.iter().map(|_| tagged("g:Set", json!([]))).collect();
+    tagged(
+        "g:Path",
+        json!({"labels": tagged("g:List", Json::Array(labels)), "objects": tagged("g:List", Json::Array(objects))}),
+    )
 }
 
 /// Gremlin's token keys come back as text (`T.id`); GraphSON types them.

@@ -161,7 +161,8 @@ impl HttpState {
         }
         // Edge ends' labels come from the version after the traversal (its own writes included).
         let snapshot = self.db.graph().snapshot();
-        let data = Encoder::new(&snapshot).list(&values);
+        let mut encoder = Encoder::new(&snapshot);
+        let data = if ends_in_path(&request.gremlin) { encoder.paths(&values) } else { encoder.list(&values) };
         let empty_map = json!({"@type": "g:Map", "@value": []});
         Ok(json!({
             "requestId": request_id,
@@ -169,6 +170,72 @@ impl HttpState {
             "result": {"data": data, "meta": empty_map},
         }))
     }
+}
+
+/// Steps after which the results are still what the step before made.
+const KEEPS_KIND: &[&str] = &[
+    "by",
+    "limit",
+    "range",
+    "tail",
+    "skip",
+    "dedup",
+    "order",
+    "simplePath",
+    "cyclicPath",
+    "filter",
+    "where",
+    "has",
+    "hasNot",
+    "is",
+    "not",
+    "and",
+    "or",
+    "as",
+    "timeLimit",
+    "coin",
+    "sample",
+    "barrier",
+    "identity",
+    "toList",
+    "iterate",
+    "next",
+];
+
+/// Whether a script's results are `path()`s: results reach us as lists, and
+/// GraphSON writes paths as `g:Path`, so the last step that shapes them decides.
+pub fn ends_in_path(script: &str) -> bool {
+    let steps = top_level_steps(script);
+    steps.iter().rev().find(|s| !KEEPS_KIND.contains(&s.as_str())).is_some_and(|s| s == "path")
+}
+
+/// Names of the steps chained at the outermost level (`g.V().out().path()` → V, out, path).
+fn top_level_steps(script: &str) -> Vec<String> {
+    let chars: Vec<char> = script.chars().collect();
+    let (mut steps, mut depth, mut quote, mut i) = (Vec::new(), 0usize, None::<char>, 0);
+    while i < chars.len() {
+        let c = chars[i];
+        match quote {
+            Some(_) if c == '\\' => i += 1,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                '.' if depth == 0 => {
+                    let name: String =
+                        chars[i + 1..].iter().take_while(|c| c.is_alphanumeric() || **c == '_').collect();
+                    if !name.is_empty() && chars.get(i + 1 + name.len()) == Some(&'(') {
+                        steps.push(name);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    steps
 }
 
 #[cfg(test)]
@@ -193,6 +260,16 @@ mod tests {
         assert_eq!(get, Ok(expected));
         let with_id = parse_request(&Method::POST, None, br#"{"gremlin":"g.V()","requestId":"abc"}"#);
         assert_eq!(with_id.map(|r| r.request_id), Ok(Some("abc".into())));
+    }
+
+    #[test]
+    fn path_results_are_recognised_from_the_last_shaping_step() {
+        assert!(ends_in_path("g.V().out().path()"));
+        assert!(ends_in_path("g.V().out().path().by('name').by(label).limit(2)"));
+        assert!(!ends_in_path("g.V().out().path().count()"));
+        assert!(!ends_in_path("g.V().has('x', 'a.path(').values('name')"));
+        assert!(!ends_in_path("g.V().where(out().path()).fold()"));
+        assert!(!ends_in_path("g.V()"));
     }
 
     #[test]
