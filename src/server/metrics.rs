@@ -89,8 +89,14 @@ impl Metrics {
         registry.register(Box::new(relationships.clone()))?;
         registry.register(Box::new(checkpoint_seq.clone()))?;
         registry.register(Box::new(uptime.clone()))?;
-        // Present from the first scrape, at zero.
+        // Present from the first scrape, at zero, so rates start from a known value.
         connections.with_label_values(&["bolt"]).set(0);
+        for (language, protocol) in [("cypher", "bolt"), ("cypher", "http"), ("gremlin", "http")] {
+            for outcome in ["ok", "error"] {
+                queries.with_label_values(&[language, protocol, outcome]);
+            }
+            duration.with_label_values(&[language, protocol]);
+        }
         Ok(Metrics {
             registry,
             started: Instant::now(),
@@ -181,6 +187,7 @@ mod tests {
         let guard = metrics.connection(Protocol::Bolt);
         let text = metrics.render(&db).expect("render");
         for line in [
+            "plexus_queries_total{language=\"cypher\",outcome=\"ok\",protocol=\"http\"} 0",
             "plexus_queries_total{language=\"gremlin\",outcome=\"ok\",protocol=\"http\"} 1",
             "plexus_queries_total{language=\"cypher\",outcome=\"error\",protocol=\"bolt\"} 1",
             "plexus_query_duration_seconds_count{language=\"gremlin\",protocol=\"http\"} 1",
