@@ -40,7 +40,8 @@ pub struct IdIndex {
 }
 
 impl IdIndex {
-    fn space(&self, space: Option<&str>) -> Option<u32> {
+    /// The number of an id space, if any node has been added in it.
+    pub fn space(&self, space: Option<&str>) -> Option<u32> {
         match space {
             None => Some(0),
             Some(s) => self.spaces.get(s).copied(),
@@ -49,7 +50,11 @@ impl IdIndex {
 
     /// The node a row id of `space` became.
     pub fn get(&self, space: Option<&str>, id: &str) -> Option<NodeId> {
-        let space = self.space(space)?;
+        self.get_in(self.space(space)?, id)
+    }
+
+    /// [`IdIndex::get`] with the space already numbered (once per file, not per row).
+    pub fn get_in(&self, space: u32, id: &str) -> Option<NodeId> {
         self.nodes.get(&(space, key(id))).copied()
     }
 

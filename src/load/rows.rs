@@ -53,7 +53,28 @@ fn qualified(space: Option<&str>, id: &str) -> String {
     }
 }
 
-fn convert(record: &csv::ByteRecord, header: &Header, ids: &IdIndex) -> Result<Row, String> {
+/// The numbered id spaces of an edge file's endpoint columns (`None`: no node has that space).
+#[derive(Clone, Copy)]
+struct EndpointSpaces {
+    from: Option<u32>,
+    to: Option<u32>,
+}
+
+impl EndpointSpaces {
+    fn of(header: &Header, ids: &IdIndex) -> Self {
+        let mut out = EndpointSpaces { from: None, to: None };
+        for column in &header.columns {
+            match column {
+                Column::From { space } => out.from = ids.space(space.as_deref()),
+                Column::To { space } => out.to = ids.space(space.as_deref()),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+fn convert(record: &csv::ByteRecord, header: &Header, ids: &IdIndex, spaces: EndpointSpaces) -> Result<Row, String> {
     let (mut id, mut label, mut from, mut to) = (None, None, None, None);
     let (mut id_space, mut from_space, mut to_space) = (None, None, None);
     let mut props = Vec::new();
@@ -103,13 +124,14 @@ fn convert(record: &csv::ByteRecord, header: &Header, ids: &IdIndex) -> Result<R
             if types.len() != 1 {
                 return Err(format!("an edge needs exactly one label, got {}", types.len()));
             }
-            let endpoint = |id: Option<&str>, space: Option<&str>, what: &str| {
+            let endpoint = |id: Option<&str>, space: Option<&str>, number: Option<u32>, what: &str| {
                 let id = id.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| format!("no {what}"))?;
-                ids.get(space, id).ok_or_else(|| {
+                number.and_then(|n| ids.get_in(n, id)).ok_or_else(|| {
                     format!("the edge names vertex `{}`, which no vertex file defines", qualified(space, id))
                 })
             };
-            let (src, dst) = (endpoint(from, from_space, "start id")?, endpoint(to, to_space, "end id")?);
+            let src = endpoint(from, from_space, spaces.from, "start id")?;
+            let dst = endpoint(to, to_space, spaces.to, "end id")?;
             Row::Edge { src, dst, rel_type: types.remove(0), props }
         }
     })
@@ -229,7 +251,8 @@ pub fn load_file(
         }
         let batch = &records[..n];
         let ids = &state.ids;
-        let rows: Vec<Result<Row, String>> = batch.par_iter().map(|r| convert(r, header, ids)).collect();
+        let spaces = EndpointSpaces::of(header, ids);
+        let rows: Vec<Result<Row, String>> = batch.par_iter().map(|r| convert(r, header, ids, spaces)).collect();
         for (record, row) in batch.iter().zip(rows) {
             let line = record.position().map_or(0, |p| p.line());
             // Blank lines are no rows.
