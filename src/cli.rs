@@ -22,7 +22,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server on the data directory: Bolt for the Neo4j drivers (port
-    /// 7687) and HTTP in Neptune's forms (port 8182: /openCypher, /status).
+    /// 7687) and HTTP in Neptune's forms (port 8182: /openCypher, /gremlin,
+    /// /status, and /metrics for Prometheus).
     ///
     /// Stops on ctrl-c or SIGTERM: running queries get a grace period, then
     /// the WAL is synced, a checkpoint written, and the exit code is 0.
@@ -238,7 +239,7 @@ pub struct ServeArgs {
     /// The Bolt port.
     #[arg(long, value_name = "PORT", default_value_t = 7687)]
     pub bolt_port: u16,
-    /// The HTTP port (`/openCypher`, `/status`).
+    /// The HTTP port (`/openCypher`, `/gremlin`, `/status`, `/metrics`).
     #[arg(long, value_name = "PORT", default_value_t = 8182)]
     pub http_port: u16,
     /// Time limit of a query or transaction (0: none): a read stops between
