@@ -10,11 +10,11 @@
 //! - `TCK_THREADS=n`: worker threads (default 2);
 //! - `TCK_TIMEOUT=secs`: per-scenario limit (default 30).
 
-#[path = "tck_gremlin/features.rs"]
+#[path = "tck_common/features.rs"]
 mod features;
-#[path = "tck_gremlin/pool.rs"]
+#[path = "tck_common/pool.rs"]
 mod pool;
-#[path = "tck_gremlin/report.rs"]
+#[path = "tck_common/report.rs"]
 mod report;
 #[path = "tck_gremlin/steps.rs"]
 mod steps;
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     let list = crate_dir.join("tests/tck_gremlin_passing.txt");
     let started = Instant::now();
 
-    let mut cases = match features::load(&tck.join("features")) {
+    let mut cases = match features::load(&tck.join("features"), 1) {
         Ok(cases) => cases,
         Err(e) => {
             eprintln!("cannot load the Gremlin features from {}: {e}", tck.display());

@@ -18,7 +18,7 @@ pub struct Step {
 pub struct Case {
     /// `feature-path / Scenario name [#example]`, stable across runs.
     pub id: String,
-    /// First two path components, e.g. `clauses/match`.
+    /// The first `folder_depth` path components, e.g. `clauses/match` or `filter`.
     pub folder: String,
     pub steps: Vec<Step>,
 }
@@ -43,15 +43,15 @@ fn feature_files(root: &Path) -> Vec<PathBuf> {
 }
 
 /// Parse every feature below `root` into cases.
-pub fn load(root: &Path) -> Result<Vec<Case>, String> {
+pub fn load(root: &Path, folder_depth: usize) -> Result<Vec<Case>, String> {
     let mut cases = Vec::new();
     for path in feature_files(root) {
         let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        // Nine TCK files use CRLF; the parser wants plain newlines.
+        // Some feature files use CRLF; the parser wants plain newlines.
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{rel}: {e}"))?.replace('\r', "");
         let feature = gherkin::Feature::parse(escape_table_backslashes(&text), gherkin::GherkinEnv::default())
             .map_err(|e| format!("{rel}: parse error: {e}"))?;
-        expand_feature(&rel, &feature, &mut cases);
+        expand_feature(&rel, folder_depth, &feature, &mut cases);
     }
     Ok(cases)
 }
@@ -81,8 +81,8 @@ fn escape_table_backslashes(text: &str) -> String {
     out
 }
 
-fn expand_feature(rel: &str, feature: &gherkin::Feature, cases: &mut Vec<Case>) {
-    let folder = rel.split('/').take(2).collect::<Vec<_>>().join("/");
+fn expand_feature(rel: &str, folder_depth: usize, feature: &gherkin::Feature, cases: &mut Vec<Case>) {
+    let folder = rel.split('/').take(folder_depth).collect::<Vec<_>>().join("/");
     let background: Vec<&gherkin::Step> = feature.background.iter().flat_map(|b| b.steps.iter()).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let scenarios = feature.scenarios.iter().chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::features::Case;
 use crate::steps::Failure;
 
-/// Passed / failed counts per folder, e.g. `filter`.
+/// Passed / failed counts per folder (`clauses/match` in the openCypher TCK, `filter` in TinkerPop's).
 pub fn print_folders(cases: &[Case], results: &[Result<(), Failure>]) {
     let mut folders: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (case, result) in cases.iter().zip(results) {
