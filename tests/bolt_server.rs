@@ -11,56 +11,20 @@ use plexus::server::bolt::auth::SingleUser;
 use plexus::server::bolt::chunking::{write_chunked, Dechunker};
 use plexus::server::bolt::packstream::{decode, map_get, write_value, PackValue, Structure};
 use plexus::server::bolt::version::BoltVersion;
-use plexus::server::{Server, ServerConfig};
+use plexus::server::ServerConfig;
 use plexus::Database;
 
 // --- a server on a background runtime -----------------------------------------
 
-struct TestServer {
-    addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
+#[path = "common/server.rs"]
+#[allow(dead_code)]
+mod server;
+
+use server::TestServer;
 
 impl TestServer {
-    fn start(db: Database, config: ServerConfig) -> TestServer {
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt =
-                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-            rt.block_on(async move {
-                let server = Server::bind(db, config).await.expect("bind");
-                addr_tx.send(server.bolt_addr().expect("address")).expect("send address");
-                server
-                    .run(async move {
-                        let _ = stopped.await;
-                    })
-                    .await
-                    .expect("serve");
-            });
-        });
-        let addr = addr_rx.recv_timeout(Duration::from_secs(10)).expect("server started");
-        TestServer { addr, stop: Some(stop), thread: Some(thread) }
-    }
-
     fn new() -> TestServer {
         TestServer::start(Database::in_memory(), loopback())
-    }
-
-    fn stop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            t.join().expect("server thread");
-        }
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.stop();
     }
 }
 
@@ -224,14 +188,14 @@ impl Client {
 #[test]
 fn handshake_picks_the_versions_drivers_need() {
     let server = TestServer::new();
-    assert_eq!(Client::connect(server.addr, PYTHON_6X).1, [0, 0, 8, 5]);
-    assert_eq!(Client::connect(server.addr, NEO4RS_08).1, [0, 0, 1, 4]);
-    assert_eq!(Client::connect(server.addr, ONLY_4_4).1, [0, 0, 4, 4]);
-    let (mut c, v) = Client::connect(server.addr, [0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(Client::connect(server.bolt, PYTHON_6X).1, [0, 0, 8, 5]);
+    assert_eq!(Client::connect(server.bolt, NEO4RS_08).1, [0, 0, 1, 4]);
+    assert_eq!(Client::connect(server.bolt, ONLY_4_4).1, [0, 0, 4, 4]);
+    let (mut c, v) = Client::connect(server.bolt, [0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert_eq!(v, [0, 0, 0, 0]);
     c.expect_closed();
 
-    let mut http = TcpStream::connect(server.addr).expect("connect");
+    let mut http = TcpStream::connect(server.bolt).expect("connect");
     http.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
     http.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").expect("write");
     let mut buf = [0u8; 16];
@@ -241,7 +205,7 @@ fn handshake_picks_the_versions_drivers_need() {
 #[test]
 fn hello_success_names_a_neo4j_server_and_the_connection() {
     let server = TestServer::new();
-    let (mut c, _) = Client::connect(server.addr, PYTHON_6X);
+    let (mut c, _) = Client::connect(server.bolt, PYTHON_6X);
     c.send(&msg(0x01, vec![map(&[("user_agent", s("t"))])]));
     let hello = c.recv();
     assert_eq!(hello.tag, SUCCESS);
@@ -256,7 +220,7 @@ fn hello_success_names_a_neo4j_server_and_the_connection() {
 #[test]
 fn results_stream_to_pull_in_n_sized_pieces() {
     let server = TestServer::new();
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     c.send(&run("UNWIND range(1, 5) AS x RETURN x, x * 10 AS y", map(&[])));
     c.send(&pull(2));
     let run_ok = c.recv();
@@ -292,7 +256,7 @@ fn results_stream_to_pull_in_n_sized_pieces() {
 #[test]
 fn parameters_of_every_supported_type_come_back_unchanged() {
     let server = TestServer::new();
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     let st = |tag, fields: Vec<PackValue>| PackValue::Struct(Structure { tag, fields });
     let values = [
         PackValue::Null,
@@ -320,7 +284,7 @@ fn parameters_of_every_supported_type_come_back_unchanged() {
 #[test]
 fn nodes_relationships_and_paths_come_as_5x_structures() {
     let server = TestServer::new();
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     let (rows, summary) = c.query(
         "CREATE p = (a:Person {name: 'Ann'})-[r:KNOWS {since: 2020}]->(b:Person {name: 'Bob'}) RETURN a, r, p",
         map(&[]),
@@ -346,7 +310,7 @@ fn nodes_relationships_and_paths_come_as_5x_structures() {
 #[test]
 fn explicit_transactions_commit_with_a_bookmark_and_roll_back() {
     let server = TestServer::new();
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     c.send(&msg(0x11, vec![map(&[])]));
     c.send(&run("CREATE (n:T {v: 1}) RETURN n.v AS v", map(&[])));
     c.send(&run("RETURN 2 AS two", map(&[])));
@@ -368,7 +332,7 @@ fn explicit_transactions_commit_with_a_bookmark_and_roll_back() {
     assert!(seq >= 1);
 
     // Another connection sees the commit; a rolled-back write is gone.
-    let mut other = Client::ready(server.addr);
+    let mut other = Client::ready(server.bolt);
     assert_eq!(other.single("MATCH (n:T) RETURN count(n) AS c", map(&[])), int(1));
     c.send(&msg(0x11, vec![map(&[("bookmarks", PackValue::List(vec![s(bookmark)]))])]));
     c.send(&run("CREATE (:T {v: 2})", map(&[])));
@@ -383,7 +347,7 @@ fn explicit_transactions_commit_with_a_bookmark_and_roll_back() {
 #[test]
 fn failures_carry_neo4j_codes_and_need_a_reset() {
     let server = TestServer::new();
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     c.send(&run("RETURN 1 +", map(&[])));
     c.send(&pull(1000));
     let failure = c.recv();
@@ -438,14 +402,14 @@ fn failures_carry_neo4j_codes_and_need_a_reset() {
 #[test]
 fn a_malformed_frame_closes_only_its_connection() {
     let server = TestServer::new();
-    let mut good = Client::ready(server.addr);
+    let mut good = Client::ready(server.bolt);
     let garbage: [&[u8]; 3] = [
         &[0x00, 0x02, 0xB1, 0x10, 0x00, 0x00],                   // RUN with too few fields
         &[0x00, 0x03, 0xB1, 0x10, 0xC4, 0x00, 0x00],             // a reserved marker
         &[0x00, 0x05, 0xD6, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00], // a list longer than the message
     ];
     for bytes in garbage {
-        let mut bad = Client::ready(server.addr);
+        let mut bad = Client::ready(server.bolt);
         bad.send_raw(bytes);
         let reply = bad.recv();
         assert_eq!(reply.tag, FAILURE);
@@ -459,7 +423,7 @@ fn a_malformed_frame_closes_only_its_connection() {
 fn oversized_messages_are_refused() {
     let config = ServerConfig { max_message_size: 1024, ..loopback() };
     let server = TestServer::start(Database::in_memory(), config);
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     c.send(&run(&format!("RETURN '{}' AS s", "x".repeat(2000)), map(&[])));
     assert_eq!(c.recv().tag, FAILURE);
     c.expect_closed();
@@ -469,7 +433,7 @@ fn oversized_messages_are_refused() {
 fn bolt_4_4_uses_three_field_nodes_and_the_utc_patch_when_asked() {
     let server = TestServer::new();
     for patch in [true, false] {
-        let (mut c, v) = Client::connect(server.addr, ONLY_4_4);
+        let (mut c, v) = Client::connect(server.bolt, ONLY_4_4);
         assert_eq!(v, [0, 0, 4, 4]);
         let mut hello =
             vec![("user_agent", s("t")), ("scheme", s("basic")), ("principal", s("u")), ("credentials", s("p"))];
@@ -495,7 +459,7 @@ fn bolt_4_4_uses_three_field_nodes_and_the_utc_patch_when_asked() {
 #[test]
 fn route_answers_with_this_server_for_every_role() {
     let server = TestServer::new();
-    let (mut c, _) = Client::connect(server.addr, PYTHON_6X);
+    let (mut c, _) = Client::connect(server.bolt, PYTHON_6X);
     c.send(&msg(0x01, vec![map(&[("user_agent", s("t")), ("routing", map(&[("address", s("db.example:7687"))]))])]));
     c.send(&msg(0x6A, vec![map(&[("scheme", s("none"))])]));
     c.send(&msg(0x66, vec![map(&[("address", s("db.example:7687"))]), PackValue::List(vec![]), map(&[])]));
@@ -525,13 +489,13 @@ fn wrong_credentials_are_refused_and_disconnected() {
     let logon = |password: &str| {
         msg(0x6A, vec![map(&[("scheme", s("basic")), ("principal", s("neo4j")), ("credentials", s(password))])])
     };
-    let (mut c, _) = Client::connect(server.addr, PYTHON_6X);
+    let (mut c, _) = Client::connect(server.bolt, PYTHON_6X);
     c.send(&msg(0x01, vec![map(&[("user_agent", s("t"))])]));
     c.send(&logon("wrong"));
     assert_eq!(c.recv().tag, SUCCESS);
     assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Security.Unauthorized")));
     c.expect_closed();
-    let (mut c, _) = Client::connect(server.addr, PYTHON_6X);
+    let (mut c, _) = Client::connect(server.bolt, PYTHON_6X);
     c.send(&msg(0x01, vec![map(&[("user_agent", s("t"))])]));
     c.send(&logon("secret"));
     assert_eq!(c.recv().tag, SUCCESS);
@@ -542,8 +506,8 @@ fn wrong_credentials_are_refused_and_disconnected() {
 #[test]
 fn connections_beyond_the_limit_are_closed() {
     let server = TestServer::start(Database::in_memory(), ServerConfig { max_connections: 1, ..loopback() });
-    let mut first = Client::ready(server.addr);
-    let mut second = TcpStream::connect(server.addr).expect("connect");
+    let mut first = Client::ready(server.bolt);
+    let mut second = TcpStream::connect(server.bolt).expect("connect");
     second.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
     let _ = second.write_all(&[0x60, 0x60, 0xB0, 0x17]);
     let mut buf = [0u8; 4];
@@ -554,10 +518,10 @@ fn connections_beyond_the_limit_are_closed() {
 #[test]
 fn shutdown_closes_idle_connections() {
     let mut server = TestServer::new();
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     server.stop();
     c.expect_closed();
-    assert!(TcpStream::connect(server.addr).is_err() || Client::connect_fails(server.addr));
+    assert!(TcpStream::connect(server.bolt).is_err() || Client::connect_fails(server.bolt));
 }
 
 impl Client {
@@ -574,7 +538,7 @@ impl Client {
 #[test]
 fn big_results_stream_through_completely() {
     let server = TestServer::new();
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     let (rows, summary) = c.query("UNWIND range(1, 200000) AS x RETURN 'row-' + toString(x) AS s", map(&[]));
     assert_eq!(summary.tag, SUCCESS);
     assert_eq!(rows.len(), 200_000);
@@ -586,7 +550,7 @@ fn big_results_stream_through_completely() {
 fn reads_past_the_query_timeout_fail() {
     let config = ServerConfig { query_timeout: Some(Duration::from_millis(1)), ..loopback() };
     let server = TestServer::start(Database::in_memory(), config);
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     c.send(&run("UNWIND range(1, 100000) AS x RETURN x", map(&[])));
     assert_eq!(c.recv().tag, SUCCESS);
     std::thread::sleep(Duration::from_millis(20));
@@ -601,7 +565,7 @@ fn reads_past_the_query_timeout_fail() {
 #[test]
 fn an_idle_transaction_past_its_timeout_is_rolled_back_and_frees_the_writer() {
     let server = TestServer::new();
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     c.send(&msg(0x11, vec![map(&[("tx_timeout", int(100))])]));
     c.send(&run("CREATE (:Expired)", map(&[])));
     c.send(&pull(-1));
@@ -610,7 +574,7 @@ fn an_idle_transaction_past_its_timeout_is_rolled_back_and_frees_the_writer() {
     }
     std::thread::sleep(Duration::from_millis(400));
     // Another writer is not blocked by the abandoned transaction.
-    let mut other = Client::ready(server.addr);
+    let mut other = Client::ready(server.bolt);
     let (_, created) = other.query("CREATE (:Other)", map(&[]));
     assert_eq!(created.tag, SUCCESS);
     c.send(&msg(0x12, vec![]));
@@ -624,7 +588,7 @@ fn an_idle_transaction_past_its_timeout_is_rolled_back_and_frees_the_writer() {
 fn a_neo4rs_0_8_style_session_on_bolt_4_1() {
     // PROTOCOLS.md A.10: auth in HELLO, `db` everywhere, PULL/DISCARD with qid -1, RESET on recycle.
     let server = TestServer::new();
-    let (mut c, v) = Client::connect(server.addr, NEO4RS_08);
+    let (mut c, v) = Client::connect(server.bolt, NEO4RS_08);
     assert_eq!(v, [0, 0, 1, 4]);
     c.send(&msg(
         0x01,
@@ -712,7 +676,7 @@ fn random_messages_and_bytes_never_take_the_server_down() {
     let server = TestServer::new();
     let mut rng = Lcg(7);
     for round in 0..150 {
-        let mut c = Client::ready(server.addr);
+        let mut c = Client::ready(server.bolt);
         if round % 2 == 0 {
             let garbage: Vec<u8> = (0..rng.below(64)).map(|_| rng.next() as u8).collect();
             let _ = c.socket.write_all(&garbage).and_then(|_| c.socket.write_all(&[0, 0]));
@@ -729,7 +693,7 @@ fn random_messages_and_bytes_never_take_the_server_down() {
         let _ = c.socket.shutdown(std::net::Shutdown::Write);
         while c.try_recv().is_some() {}
     }
-    let mut good = Client::ready(server.addr);
+    let mut good = Client::ready(server.bolt);
     assert_eq!(good.single("RETURN 'still up' AS s", map(&[])), s("still up"));
 }
 
@@ -737,7 +701,7 @@ fn random_messages_and_bytes_never_take_the_server_down() {
 fn a_client_that_never_finishes_the_handshake_is_disconnected() {
     let config = ServerConfig { handshake_timeout: Duration::from_millis(200), ..loopback() };
     let server = TestServer::start(Database::in_memory(), config);
-    let mut idle = TcpStream::connect(server.addr).expect("connect");
+    let mut idle = TcpStream::connect(server.bolt).expect("connect");
     idle.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
     idle.write_all(&[0x60, 0x60]).expect("half a magic");
     let mut buf = [0u8; 4];
@@ -749,7 +713,7 @@ fn a_client_that_never_finishes_the_handshake_is_disconnected() {
 #[test]
 fn impersonation_and_unknown_databases_are_refused() {
     let server = TestServer::new();
-    let mut c = Client::ready(server.addr);
+    let mut c = Client::ready(server.bolt);
     c.send(&msg(0x11, vec![map(&[("imp_user", s("alice"))])]));
     assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Security.Forbidden")));
     c.send(&msg(0x0F, vec![]));
@@ -771,8 +735,8 @@ fn impersonation_and_unknown_databases_are_refused() {
 fn only_the_configured_versions_are_offered() {
     let config = ServerConfig { bolt_versions: vec![BoltVersion::new(4, 4)], ..loopback() };
     let server = TestServer::start(Database::in_memory(), config);
-    assert_eq!(Client::connect(server.addr, PYTHON_6X).1, [0, 0, 4, 4]);
-    let (mut c, v) = Client::connect(server.addr, NEO4RS_08);
+    assert_eq!(Client::connect(server.bolt, PYTHON_6X).1, [0, 0, 4, 4]);
+    let (mut c, v) = Client::connect(server.bolt, NEO4RS_08);
     assert_eq!(v, [0, 0, 0, 0]);
     c.expect_closed();
 }
@@ -780,7 +744,7 @@ fn only_the_configured_versions_are_offered() {
 #[test]
 fn bolt_4_2_drivers_get_the_routing_table_from_the_system_database() {
     let server = TestServer::new();
-    let (mut c, v) = Client::connect(server.addr, [0, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let (mut c, v) = Client::connect(server.bolt, [0, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert_eq!(v, [0, 0, 2, 4]);
     c.send(&msg(0x01, vec![map(&[("user_agent", s("t")), ("routing", map(&[("address", s("here:7687"))]))])]));
     assert_eq!(c.recv().tag, SUCCESS);

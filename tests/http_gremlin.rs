@@ -11,66 +11,31 @@ use std::time::Duration;
 use plexus::server::bolt::auth::SingleUser;
 use plexus::server::bolt::chunking::{write_chunked, Dechunker};
 use plexus::server::bolt::packstream::{decode, write_value, PackValue, Structure};
-use plexus::server::{Server, ServerConfig};
+use plexus::server::ServerConfig;
 use plexus::Database;
 use serde_json::{json, Value as Json};
 
-struct TestServer {
-    http: SocketAddr,
-    bolt: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+#[path = "common/server.rs"]
+#[allow(dead_code)]
+mod server;
+
+use server::TestServer;
+
+/// Both listeners on ephemeral loopback ports.
+fn start_server(db: Database, config: ServerConfig) -> TestServer {
+    let config = ServerConfig {
+        bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+        ..config
+    };
+    TestServer::start(db, config)
 }
 
 impl TestServer {
-    fn start(db: Database, config: ServerConfig) -> TestServer {
-        let config = ServerConfig {
-            bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
-            ..config
-        };
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt =
-                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-            rt.block_on(async move {
-                let server = Server::bind(db, config).await.expect("bind");
-                let addrs = (server.http_addr().expect("http address"), server.bolt_addr().expect("bolt address"));
-                addr_tx.send(addrs).expect("send address");
-                server
-                    .run(async move {
-                        let _ = stopped.await;
-                    })
-                    .await
-                    .expect("serve");
-            });
-        });
-        let (http, bolt) = addr_rx.recv_timeout(Duration::from_secs(10)).expect("server started");
-        TestServer { http, bolt, stop: Some(stop), thread: Some(thread) }
-    }
-
-    /// One HTTP/1.1 exchange: status, content type and body.
+    /// One HTTP/1.1 exchange (JSON when there is a body): status, content type and body.
     fn request(&self, method: &str, path: &str, extra_headers: &str, body: &[u8]) -> (u16, String, String) {
-        let mut socket = TcpStream::connect(self.http).expect("connect");
-        socket.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{extra_headers}");
-        if !body.is_empty() {
-            head += "Content-Type: application/json\r\n";
-        }
-        head += &format!("Content-Length: {}\r\n\r\n", body.len());
-        socket.write_all(head.as_bytes()).expect("head");
-        socket.write_all(body).expect("body");
-        let mut response = Vec::new();
-        socket.read_to_end(&mut response).expect("response");
-        let text = String::from_utf8(response).expect("utf-8 response");
-        let (head, body) = text.split_once("\r\n\r\n").expect("head and body");
-        let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
-        let content_type = head
-            .lines()
-            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()))
-            .unwrap_or_default();
-        (status, content_type, body.to_string())
+        let content_type = (!body.is_empty()).then_some("application/json");
+        self.http_request(method, path, extra_headers, content_type, body)
     }
 
     /// POST /gremlin: the status and the JSON answer.
@@ -86,17 +51,6 @@ impl TestServer {
         assert_eq!(status, 200, "{script}: {body}");
         assert_eq!(body["result"]["data"]["@type"], "g:List", "{body}");
         body["result"]["data"]["@value"].as_array().expect("values").clone()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
@@ -118,7 +72,7 @@ fn int64(i: i64) -> Json {
 
 #[test]
 fn counts_come_back_in_a_full_graphson_response_message() {
-    let server = TestServer::start(modern(), ServerConfig::default());
+    let server = start_server(modern(), ServerConfig::default());
     let (status, body) = server.gremlin("g.V().count()");
     assert_eq!(status, 200);
     assert!(body["requestId"].as_str().is_some_and(|id| id.len() == 36), "{body}");
@@ -158,7 +112,7 @@ fn counts_come_back_in_a_full_graphson_response_message() {
 
 #[test]
 fn vertices_edges_and_paths_are_graphson_elements() {
-    let server = TestServer::start(modern(), ServerConfig::default());
+    let server = start_server(modern(), ServerConfig::default());
     let vertices = server.data("g.V().has('name', 'marko')");
     let [vertex] = &vertices[..] else { panic!("{vertices:?}") };
     assert_eq!(vertex["@type"], "g:Vertex");
@@ -205,7 +159,7 @@ fn vertices_edges_and_paths_are_graphson_elements() {
 
 #[test]
 fn maps_are_flat_key_value_lists_with_token_keys() {
-    let server = TestServer::start(modern(), ServerConfig::default());
+    let server = start_server(modern(), ServerConfig::default());
     let groups = server.data("g.V().groupCount().by(label)");
     assert_eq!(groups, vec![json!({"@type": "g:Map", "@value": ["person", int64(2), "software", int64(1)]})]);
     let maps = server.data("g.V().has('name', 'lop').elementMap()");
@@ -222,7 +176,7 @@ fn maps_are_flat_key_value_lists_with_token_keys() {
 
 #[test]
 fn bad_scripts_get_neptune_errors() {
-    let server = TestServer::start(modern(), ServerConfig::default());
+    let server = start_server(modern(), ServerConfig::default());
     let (status, ct, text) = server.request("POST", "/gremlin", "", br#"{"gremlin": "g.V(.count("}"#);
     assert_eq!((status, ct.as_str()), (400, "application/x-amz-json-1.0"), "{text}");
     let body: Json = serde_json::from_str(&text).expect("json");
@@ -243,7 +197,7 @@ fn bad_scripts_get_neptune_errors() {
 #[test]
 fn gremlin_honours_basic_auth() {
     let auth = Arc::new(SingleUser { user: "ann".into(), password: "pw".into() });
-    let server = TestServer::start(modern(), ServerConfig { authenticator: auth, ..Default::default() });
+    let server = start_server(modern(), ServerConfig { authenticator: auth, ..Default::default() });
     let body = br#"{"gremlin": "g.V().count()"}"#;
     let (status, _, text) = server.request("POST", "/gremlin", "", body);
     assert_eq!(status, 401, "{text}");
@@ -345,7 +299,7 @@ impl Bolt {
 
 #[test]
 fn metrics_count_queries_by_language_protocol_and_outcome() {
-    let server = TestServer::start(modern(), ServerConfig::default());
+    let server = start_server(modern(), ServerConfig::default());
     let mut bolt = Bolt::connect(server.bolt);
     assert_eq!(bolt.query("RETURN 1 AS n"), 0x70);
     assert_eq!(bolt.query("CREATE (:person {name: 'josh'})"), 0x70);

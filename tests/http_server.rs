@@ -7,50 +7,34 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use plexus::server::bolt::auth::SingleUser;
-use plexus::server::{Server, ServerConfig};
+use plexus::server::ServerConfig;
 use plexus::Database;
 use serde_json::{json, Value as Json};
 
-struct TestServer {
-    http: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
+#[path = "common/server.rs"]
+#[allow(dead_code)]
+mod server;
+
+use server::TestServer;
 
 impl TestServer {
-    fn start() -> TestServer {
+    fn start_http() -> TestServer {
         TestServer::start_with(ServerConfig::default())
     }
 
+    /// Both listeners on ephemeral loopback ports.
     fn start_with(config: ServerConfig) -> TestServer {
         let config = ServerConfig {
             bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             ..config
         };
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt =
-                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-            rt.block_on(async move {
-                let server = Server::bind(Database::in_memory(), config).await.expect("bind");
-                addr_tx.send(server.http_addr().expect("http address")).expect("send address");
-                server
-                    .run(async move {
-                        let _ = stopped.await;
-                    })
-                    .await
-                    .expect("serve");
-            });
-        });
-        let http = addr_rx.recv_timeout(Duration::from_secs(10)).expect("server started");
-        TestServer { http, stop: Some(stop), thread: Some(thread) }
+        TestServer::start(Database::in_memory(), config)
     }
 
     /// One HTTP/1.1 exchange: status, content type and body.
     fn request(&self, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> (u16, String, String) {
-        self.request_with(method, path, "", content_type, body)
+        self.http_request(method, path, "", content_type, body)
     }
 
     /// The same with extra header lines (each ending in CRLF).
@@ -62,26 +46,7 @@ impl TestServer {
         content_type: Option<&str>,
         body: &[u8],
     ) -> (u16, String, String) {
-        let mut socket = TcpStream::connect(self.http).expect("connect");
-        socket.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{extra_headers}");
-        if let Some(ct) = content_type {
-            head += &format!("Content-Type: {ct}\r\n");
-        }
-        head += &format!("Content-Length: {}\r\n\r\n", body.len());
-        socket.write_all(head.as_bytes()).expect("head");
-        socket.write_all(body).expect("body");
-        let mut response = Vec::new();
-        socket.read_to_end(&mut response).expect("response");
-        let text = String::from_utf8(response).expect("utf-8 response");
-        let (head, body) = text.split_once("\r\n\r\n").expect("head and body");
-        let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
-        let content_type = head
-            .lines()
-            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()))
-            .unwrap_or_default();
-        // Bodies here are small and sent with Content-Length (no chunked encoding).
-        (status, content_type, body.to_string())
+        self.http_request(method, path, extra_headers, content_type, body)
     }
 
     fn cypher_form(&self, form: &str) -> (u16, Json) {
@@ -91,20 +56,9 @@ impl TestServer {
     }
 }
 
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 #[test]
 fn every_request_form_returns_neptune_results() {
-    let server = TestServer::start();
+    let server = TestServer::start_http();
     let expected = json!({"results": [{"n": 2, "s": "x"}]});
     let (status, body) =
         server.cypher_form("query=RETURN+%24n+%2B+1+AS+n%2C+%27x%27+AS+s&parameters=%7B%22n%22%3A1%7D");
@@ -135,7 +89,7 @@ fn every_request_form_returns_neptune_results() {
 
 #[test]
 fn graph_elements_and_paths_have_neptune_shapes() {
-    let server = TestServer::start();
+    let server = TestServer::start_http();
     let (status, body) = server.cypher_form(
         "query=CREATE+p%3D(a%3Aairport+%7Bcode%3A+%27SEA%27%7D)-%5Br%3Aroute+%7Bdist%3A+2180%7D%5D-%3E(b%3Aairport)+RETURN+a%2C+r%2C+p",
     );
@@ -154,7 +108,7 @@ fn graph_elements_and_paths_have_neptune_shapes() {
 
 #[test]
 fn errors_have_a_code_a_message_and_a_request_id() {
-    let server = TestServer::start();
+    let server = TestServer::start_http();
     let cases = [
         ("query=RETURN+1+%2B", 400, "MalformedQueryException"),
         ("query=RETURN+1%2F0", 400, "InvalidNumericDataException"),
@@ -172,7 +126,7 @@ fn errors_have_a_code_a_message_and_a_request_id() {
 
 #[test]
 fn status_and_explain() {
-    let server = TestServer::start();
+    let server = TestServer::start_http();
     let (status, _, body) = server.request("GET", "/status", None, b"");
     let body: Json = serde_json::from_str(&body).expect("json");
     assert_eq!((status, body["status"].as_str()), (200, Some("healthy")));
@@ -192,19 +146,14 @@ fn status_and_explain() {
 fn an_idle_keep_alive_connection_does_not_hold_shutdown() {
     let mut server =
         TestServer::start_with(ServerConfig { shutdown_grace: Duration::from_millis(300), ..Default::default() });
-    let mut socket = TcpStream::connect(server.http).expect("connect");
+    let mut socket = TcpStream::connect(server.http.expect("http address")).expect("connect");
     socket.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
     socket.write_all(b"GET /status HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("request");
     let mut buf = [0u8; 4096];
     let n = socket.read(&mut buf).expect("response");
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
     let started = std::time::Instant::now();
-    if let Some(stop) = server.stop.take() {
-        let _ = stop.send(());
-    }
-    if let Some(thread) = server.thread.take() {
-        thread.join().expect("server thread");
-    }
+    server.stop();
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
 }
 
