@@ -1,6 +1,7 @@
 //! Plexus: a property-graph database. This crate holds the query front ends
 //! (`cypher`), the embedded `Database` API, the shell and the CLI's pieces.
 
+pub mod client;
 pub mod cypher;
 pub mod db;
 pub mod format;

@@ -25,6 +25,7 @@ pub mod metrics;
 
 use std::future::Future;
 use std::io;
+pub mod tls;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -72,6 +73,8 @@ pub struct ServerConfig {
 }
 
 impl Default for ServerConfig {
+    /// When set, both ports speak only TLS (Bolt drivers use `bolt+s://` or `neo4j+s://`, HTTP is https).
+    pub tls: Option<tls::Tls>,
     fn default() -> Self {
         ServerConfig {
             bolt_addr: SocketAddr::from(([127, 0, 0, 1], 7687)),
@@ -88,6 +91,7 @@ impl Default for ServerConfig {
         }
     }
 }
+            tls: None,
 
 impl std::fmt::Debug for ServerConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -103,6 +107,7 @@ impl std::fmt::Debug for ServerConfig {
             .finish_non_exhaustive()
     }
 }
+            .field("tls", &self.tls.is_some())
 
 /// A server whose listeners are bound (so the real port is known) but not yet serving.
 pub struct Server {
@@ -155,9 +160,10 @@ impl Server {
             let router = http::router(state, self.config.max_message_size);
             let mut stopped = stopped.clone();
             if let Ok(addr) = listener.local_addr() {
-                info!(address = %addr, "HTTP server listening");
+                info!(address = %addr, tls = self.config.tls.is_some(), "HTTP server listening");
             }
-            tokio::spawn(http::serve(listener, router, async move {
+            let tls = self.config.tls.clone().map(|tls| (tls, self.config.handshake_timeout));
+            tokio::spawn(http::serve(listener, router, tls, async move {
                 let _ = stopped.changed().await;
             }))
         });
@@ -180,7 +186,7 @@ impl Server {
         let slots = Arc::new(Semaphore::new(self.config.max_connections));
         let mut connections = JoinSet::new();
         let next_id = AtomicU64::new(1);
-        info!(address = %bolt_addr, "Bolt server listening");
+        info!(address = %bolt_addr, tls = self.config.tls.is_some(), "Bolt server listening");
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
@@ -189,9 +195,16 @@ impl Server {
                     Ok((socket, peer)) => match slots.clone().try_acquire_owned() {
                         Ok(permit) => {
                             let id = next_id.fetch_add(1, Ordering::Relaxed);
-                            let (ctx, stopped) = (ctx.clone(), stopped.clone());
+                            let (ctx, stopped, tls) = (ctx.clone(), stopped.clone(), self.config.tls.clone());
                             connections.spawn(async move {
-                                serve_connection(socket, peer, id, ctx, stopped).await;
+                                let _ = socket.set_nodelay(true);
+                                match tls {
+                                    None => serve_connection(socket, peer, id, ctx, stopped).await,
+                                    Some(tls) => match tls.accept(socket, ctx.handshake_timeout).await {
+                                        Ok(stream) => serve_connection(stream, peer, id, ctx, stopped).await,
+                                        Err(reason) => warn!(conn = id, %peer, %reason, "closing: TLS handshake failed"),
+                                    },
+                                }
                                 drop(permit);
                             });
                         }

@@ -7,8 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 use tracing::{debug, info, warn};
 
@@ -38,15 +37,14 @@ enum Incoming {
     Malformed(String),
 }
 
-/// Serve one connection until the client leaves, it misbehaves, or `stop` turns true.
-pub async fn serve_connection(
-    mut socket: TcpStream,
+/// Serve one connection (TCP, or TLS over it) until the client leaves, it misbehaves, or `stop` turns true.
+pub async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
+    mut socket: S,
     peer: SocketAddr,
     id: u64,
     ctx: Arc<ConnectionContext>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let _ = socket.set_nodelay(true);
     let version = match tokio::time::timeout(ctx.handshake_timeout, handshake(&mut socket, &ctx.versions)).await {
         Ok(Ok(Some(v))) => v,
         Ok(Ok(None)) => return,
@@ -185,7 +183,10 @@ fn take_requests(dechunker: &mut Dechunker, limit: usize) -> Vec<Incoming> {
 }
 
 /// Magic and version proposals; `None` when the connection should just close.
-async fn handshake(socket: &mut TcpStream, versions: &[BoltVersion]) -> std::io::Result<Option<BoltVersion>> {
+async fn handshake<S: AsyncRead + AsyncWrite + Unpin>(
+    socket: &mut S,
+    versions: &[BoltVersion],
+) -> std::io::Result<Option<BoltVersion>> {
     let mut preamble = [0u8; 4];
     socket.read_exact(&mut preamble).await?;
     match classify_preamble(preamble) {

@@ -27,6 +27,7 @@ use crate::db::Database;
 use crate::server::bolt::auth::Authenticator;
 use crate::server::metrics::{self, Metrics};
 use errors::HttpError;
+use crate::server::tls::{Tls, TlsListener};
 
 /// What every HTTP request shares.
 pub struct HttpState {
@@ -97,13 +98,21 @@ async fn metrics_handler(State(state): State<Arc<HttpState>>) -> Response {
     }
 }
 
-/// Serve HTTP on `listener` until `shutdown` completes (open requests finish first).
+/// Serve HTTP on `listener` until `shutdown` completes (open requests finish
+/// first); with `tls`, https only, each handshake bounded by its timeout.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    tls: Option<(Tls, Duration)>,
 ) -> io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    match tls {
+        None => axum::serve(listener, router).with_graceful_shutdown(shutdown).await,
+        Some((tls, handshake_timeout)) => {
+            let listener = TlsListener::new(listener, tls, handshake_timeout)?;
+            axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+        }
+    }
 }
 
 #[cfg(test)]
