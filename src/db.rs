@@ -281,8 +281,16 @@ impl Database {
     }
 
     fn prepare_gremlin(&self, text: &str, snapshot: &Snapshot, params: &Params) -> Result<Prepared> {
-        let traversal = crate::gremlin::parse(text)?;
-        let lowered = crate::gremlin::lower::lower(&traversal, params)?;
+        self.prepare_gremlin_ast(&crate::gremlin::parse(text)?, snapshot, params)
+    }
+
+    fn prepare_gremlin_ast(
+        &self,
+        traversal: &crate::gremlin::Traversal,
+        snapshot: &Snapshot,
+        params: &Params,
+    ) -> Result<Prepared> {
+        let lowered = crate::gremlin::lower::lower(traversal, params)?;
         let stats = planner_statistics(snapshot);
         let plan = self.optimizer.optimize(lowered.plan, &OptimizerContext { statistics: &stats });
         Ok(Prepared {
@@ -400,23 +408,49 @@ pub struct Transaction {
 impl Transaction {
     /// Run a statement inside the transaction; its rows are materialized.
     pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
+        self.run(|db, snapshot| db.prepare(query, snapshot), params)
+    }
+
+    /// Run a Gremlin traversal (parsed text or a driver's bytecode) inside the transaction.
+    pub fn execute_gremlin(&mut self, traversal: &crate::gremlin::Traversal, params: &Params) -> Result<QueryResult> {
+        self.run(|db, snapshot| db.prepare_gremlin_ast(traversal, snapshot, params), params)
+    }
+
+    /// The version the transaction sees now, its own writes included.
+    pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
+        match &self.state {
+            TxnState::Reading(s) => Some(s.clone()),
+            TxnState::Writing(t) => Some(t.view()),
+            TxnState::Finished => None,
+        }
+    }
+
+    fn run(
+        &mut self,
+        prepare: impl FnOnce(&Database, &Snapshot) -> Result<Prepared>,
+        params: &Params,
+    ) -> Result<QueryResult> {
         if self.failed {
             return Err(txn_error("TransactionFailed", "The transaction failed earlier and can only be rolled back"));
         }
-        let result = self.execute_inner(query, params);
+        let result = self.execute_inner(prepare, params);
         if result.is_err() {
             self.failed = true;
         }
         result
     }
 
-    fn execute_inner(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
+    fn execute_inner(
+        &mut self,
+        prepare: impl FnOnce(&Database, &Snapshot) -> Result<Prepared>,
+        params: &Params,
+    ) -> Result<QueryResult> {
         let snapshot = match &self.state {
             TxnState::Reading(s) => s.clone(),
             TxnState::Writing(t) => t.view(),
             TxnState::Finished => return Err(txn_error("TransactionClosed", "The transaction is closed")),
         };
-        let prepared = self.db.prepare(query, &snapshot)?;
+        let prepared = prepare(&self.db, &snapshot)?;
         if prepared.mode == Some(ExplainMode::Explain) {
             let mut result = QueryResult::new(prepared.columns, Box::new(std::iter::empty()));
             result.plan = Some(explain(&prepared.plan, None));

@@ -3,7 +3,8 @@
 //! (Gremlin scripts answered in GraphSON 3, as TinkerPop's HTTP endpoint
 //! does), `/status` and `/metrics` (Prometheus; `metrics.rs` holds the one
 //! registry, shared through `SessionConfig` and `HttpState`). The Gremlin
-//! Server WebSocket comes later, as a route on the same HTTP router.
+//! Server WebSocket (`gremlin_ws/`: GraphBinary v1 and GraphSON 3, bytecode,
+//! scripts, sessions, SASL) upgrades GETs of `/gremlin` on the same router.
 //!
 //! How a Bolt connection runs (`bolt/connection.rs`): the async task reads
 //! bytes and reassembles every complete request; the batch goes to the
@@ -20,6 +21,7 @@
 //! `http/errors.rs` (Neptune exception names).
 
 pub mod bolt;
+pub mod gremlin_ws;
 pub mod http;
 pub mod metrics;
 

@@ -205,7 +205,11 @@ const KEEPS_KIND: &[&str] = &[
 /// Whether a script's results are `path()`s: results reach us as lists, and
 /// GraphSON writes paths as `g:Path`, so the last step that shapes them decides.
 pub fn ends_in_path(script: &str) -> bool {
-    let steps = top_level_steps(script);
+    steps_end_in_path(&top_level_steps(script))
+}
+
+/// The same decision from the step names themselves (bytecode carries them).
+pub fn steps_end_in_path(steps: &[String]) -> bool {
     steps.iter().rev().find(|s| !KEEPS_KIND.contains(&s.as_str())).is_some_and(|s| s == "path")
 }
 

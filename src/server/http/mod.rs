@@ -1,7 +1,8 @@
 //! HTTP on Neptune's port (8182): `POST|GET /openCypher` and `POST|GET
 //! /gremlin` (HTTP Basic auth when the server's authenticator requires
-//! credentials), `GET /status` and `GET /metrics` (Prometheus text). The
-//! Gremlin WebSocket belongs on this router too when it comes.
+//! credentials), `GET /status` and `GET /metrics` (Prometheus text). A GET
+//! of `/gremlin` with `Upgrade: websocket` is the Gremlin Server WebSocket
+//! (`server/gremlin_ws/`).
 
 pub mod auth;
 pub mod errors;
@@ -79,7 +80,7 @@ pub fn router(state: Arc<HttpState>, max_body: usize) -> Router {
     Router::new()
         .route("/openCypher", get(opencypher::handle).post(opencypher::handle))
         .route("/opencypher", get(opencypher::handle).post(opencypher::handle))
-        .route("/gremlin", get(gremlin::handle).post(gremlin::handle))
+        .route("/gremlin", crate::server::gremlin_ws::route(max_body))
         .route("/status", get(status_handler))
         .route("/metrics", get(metrics_handler))
         .layer(DefaultBodyLimit::max(max_body))
