@@ -9,7 +9,11 @@ use super::value::WireValue;
 use crate::server::bolt::auth::{Authenticator, Credentials};
 
 /// The user, or why the client is refused.
-pub fn authenticate(auth: &dyn Authenticator, sasl: Option<&WireValue>, mechanism: Option<&WireValue>) -> Result<String, String> {
+pub fn authenticate(
+    auth: &dyn Authenticator,
+    sasl: Option<&WireValue>,
+    mechanism: Option<&WireValue>,
+) -> Result<String, String> {
     if let Some(m) = mechanism.and_then(WireValue::as_str) {
         if !m.eq_ignore_ascii_case("PLAIN") {
             return Err(format!("SASL mechanism {m} is not supported: use PLAIN"));

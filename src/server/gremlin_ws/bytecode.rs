@@ -14,7 +14,11 @@ use crate::gremlin::{Traversal, TraversalRoot};
 pub enum BytecodeRequest {
     /// A traversal to run, the names of its top-level steps (they decide how
     /// results are shaped), and the options an `OptionsStrategy` carried.
-    Traversal { traversal: Traversal, step_names: Vec<String>, options: Vec<(String, WireValue)> },
+    Traversal {
+        traversal: Traversal,
+        step_names: Vec<String>,
+        options: Vec<(String, WireValue)>,
+    },
     /// `g.tx().commit()` / `rollback()`: a source instruction `tx` and no steps.
     Commit,
     Rollback,
@@ -115,7 +119,9 @@ fn argument(v: &WireValue) -> Translated<Argument> {
 }
 
 fn predicate(v: &WireValue) -> Translated<Predicate> {
-    let WireValue::Predicate { text, name, args } = v else { return refuse(format!("expected a predicate, found {v:?}")) };
+    let WireValue::Predicate { text, name, args } = v else {
+        return refuse(format!("expected a predicate, found {v:?}"));
+    };
     match (name.as_str(), args.as_slice()) {
         ("and", [a, b]) => Ok(Predicate::And(Box::new(predicate(a)?), Box::new(predicate(b)?))),
         ("or", [a, b]) => Ok(Predicate::Or(Box::new(predicate(a)?), Box::new(predicate(b)?))),
@@ -172,18 +178,22 @@ fn literal(v: &WireValue) -> Translated<GValue> {
             }
             GValue::List(out)
         }
-        WireValue::Map(entries) => GValue::Map(
-            entries.iter().map(|(k, v)| Ok((literal(k)?, literal(v)?))).collect::<Translated<Vec<_>>>()?,
-        ),
+        WireValue::Map(entries) => {
+            GValue::Map(entries.iter().map(|(k, v)| Ok((literal(k)?, literal(v)?))).collect::<Translated<Vec<_>>>()?)
+        }
         WireValue::Enum { kind, value } => GValue::Enum(EnumValue { kind: kind.to_string(), value: value.clone() }),
         WireValue::Binding { value, .. } => literal(value)?,
         // An element stands for its id (`g.V(v)` with a vertex from an earlier result).
-        WireValue::Vertex { id, .. } | WireValue::Edge { id, .. } | WireValue::VertexProperty { id, .. } => literal(id)?,
+        WireValue::Vertex { id, .. } | WireValue::Edge { id, .. } | WireValue::VertexProperty { id, .. } => {
+            literal(id)?
+        }
         WireValue::Traverser { value, .. } => literal(value)?,
         WireValue::Predicate { .. }
         | WireValue::Bytecode(_)
         | WireValue::Lambda { .. }
-        | WireValue::Strategy { .. } => return refuse("a predicate, traversal or lambda cannot sit inside a collection"),
+        | WireValue::Strategy { .. } => {
+            return refuse("a predicate, traversal or lambda cannot sit inside a collection")
+        }
         other => return refuse(format!("unsupported argument {other:?}")),
     })
 }
@@ -246,7 +256,10 @@ mod tests {
                 step("values", vec![s("name")]),
             ],
         };
-        same_as_text(bytecode, "g.V().has('name', P.within('a', 'b')).where(__.out('knows')).order().by('age', Order.desc).values('name')");
+        same_as_text(
+            bytecode,
+            "g.V().has('name', P.within('a', 'b')).where(__.out('knows')).order().by('age', Order.desc).values('name')",
+        );
     }
 
     #[test]
@@ -259,7 +272,8 @@ mod tests {
             class: "org.apache.tinkerpop.gremlin.process.traversal.strategy.decoration.OptionsStrategy".into(),
             config: vec![(s("evaluationTimeout"), WireValue::Int(500))],
         };
-        let with_options = Bytecode { sources: vec![step("withStrategies", vec![options])], steps: vec![step("V", vec![])] };
+        let with_options =
+            Bytecode { sources: vec![step("withStrategies", vec![options])], steps: vec![step("V", vec![])] };
         let Ok(BytecodeRequest::Traversal { traversal, options, .. }) = translate(&with_options) else { panic!() };
         assert_eq!(options, vec![("evaluationTimeout".to_string(), WireValue::Int(500))]);
         assert!(matches!(traversal.root, TraversalRoot::Source { ref source, .. } if source.is_empty()));

@@ -46,9 +46,8 @@ struct Options {
 
 impl Options {
     fn read(request: &RequestMessage, from_strategy: &[(String, WireValue)]) -> Options {
-        let find = |name: &str| {
-            from_strategy.iter().find(|(k, _)| k == name).map(|(_, v)| v).or_else(|| request.arg(name))
-        };
+        let find =
+            |name: &str| from_strategy.iter().find(|(k, _)| k == name).map(|(_, v)| v).or_else(|| request.arg(name));
         let positive = |v: Option<&WireValue>| v.and_then(WireValue::as_i64).filter(|n| *n > 0);
         Options {
             batch_size: positive(find("batchSize")).map_or(DEFAULT_BATCH_SIZE, |n| n as usize),
@@ -225,9 +224,12 @@ impl Connection {
                 }
                 ResponseMessage::error(Some(id), status::SERVER_TIMEOUT, message, "TimeLimitExceeded")
             }
-            Err(Failure::Crashed(reason)) => {
-                ResponseMessage::error(Some(id), status::SERVER_ERROR, format!("the traversal failed: {reason}"), "Internal")
-            }
+            Err(Failure::Crashed(reason)) => ResponseMessage::error(
+                Some(id),
+                status::SERVER_ERROR,
+                format!("the traversal failed: {reason}"),
+                "Internal",
+            ),
         };
         info!(conn = self.id, request = %id, code = responses.code, error = %responses.message, "traversal failed");
         vec![responses]

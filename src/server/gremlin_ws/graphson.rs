@@ -128,7 +128,11 @@ pub fn read(v: &Json) -> Result<WireValue, String> {
         Json::Object(o) => match (o.get("@type").and_then(Json::as_str), o.get("@value")) {
             (Some(t), Some(value)) => typed(t, value),
             (Some(t), None) => typed(t, &Json::Null),
-            _ => o.iter().map(|(k, v)| Ok((WireValue::String(k.clone()), read(v)?))).collect::<Result<_, String>>().map(WireValue::Map),
+            _ => o
+                .iter()
+                .map(|(k, v)| Ok((WireValue::String(k.clone()), read(v)?)))
+                .collect::<Result<_, String>>()
+                .map(WireValue::Map),
         },
     }
 }
@@ -326,7 +330,9 @@ pub fn write(v: &WireValue) -> Json {
             let offset = chrono::FixedOffset::east_opt(*offset_seconds);
             let when = chrono::DateTime::from_timestamp(*seconds, (*nanos).min(999_999_999));
             match (when, offset) {
-                (Some(when), Some(offset)) => tagged("gx:OffsetDateTime", json!(when.with_timezone(&offset).to_rfc3339())),
+                (Some(when), Some(offset)) => {
+                    tagged("gx:OffsetDateTime", json!(when.with_timezone(&offset).to_rfc3339()))
+                }
                 _ => tagged("g:Date", json!(seconds.saturating_mul(1000))),
             }
         }
@@ -441,7 +447,11 @@ mod tests {
         let Some(WireValue::Bytecode(b)) = request.arg("gremlin") else { panic!("{request:?}") };
         assert_eq!(
             b.steps[1].args[1],
-            WireValue::Predicate { text: false, name: "within".into(), args: vec![WireValue::Int(1), WireValue::Int(2)] }
+            WireValue::Predicate {
+                text: false,
+                name: "within".into(),
+                args: vec![WireValue::Int(1), WireValue::Int(2)]
+            }
         );
         let g = WireValue::String("g".into());
         assert_eq!(request.arg("aliases"), Some(&WireValue::Map(vec![(g.clone(), g)])));
@@ -460,6 +470,19 @@ mod tests {
             assert_eq!(read(&write(&v)), Ok(v.clone()), "{v:?}");
         }
         assert!(decode_request(b"[1]").is_err());
+        // serde_json refuses nesting beyond 128 levels before `read` recurses.
+        let deep = format!(
+            r#"{{"requestId":"5d0d812c-7c3a-4f7a-8d3a-0e5f1b2c3d4e","args":{}1{}}}"#,
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        assert!(decode_request(deep.as_bytes()).is_err());
+        let nested = format!(
+            r#"{{"requestId":"5d0d812c-7c3a-4f7a-8d3a-0e5f1b2c3d4e","args":{{"x":{}1{}}}}}"#,
+            r#"{"@type":"g:List","@value":["#.repeat(60),
+            "]}".repeat(60)
+        );
+        assert!(decode_request(nested.as_bytes()).is_ok());
         assert!(decode_request(br#"{"requestId": "nope"}"#).is_err());
     }
 }

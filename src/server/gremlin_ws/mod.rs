@@ -34,8 +34,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::response::IntoResponse;
@@ -109,7 +109,10 @@ async fn serve(mut socket: WebSocket, state: Arc<HttpState>) {
             }
             Frame::Close(reason) => {
                 warn!(conn = id, %reason, "closing a Gremlin WebSocket: malformed frame");
-                let close = CloseFrame { code: close_code::INVALID, reason: reason.chars().take(120).collect::<String>().into() };
+                let close = CloseFrame {
+                    code: close_code::INVALID,
+                    reason: reason.chars().take(120).collect::<String>().into(),
+                };
                 let _ = socket.send(Message::Close(Some(close))).await;
                 break reason;
             }
@@ -136,7 +139,11 @@ async fn answer(connection: &mut Connection, serializer: Serializer, body: &[u8]
     }
 }
 
-async fn send(socket: &mut WebSocket, responses: &[ResponseMessage], serializer: Serializer) -> Result<(), axum::Error> {
+async fn send(
+    socket: &mut WebSocket,
+    responses: &[ResponseMessage],
+    serializer: Serializer,
+) -> Result<(), axum::Error> {
     for response in responses {
         let bytes = response.encode(serializer);
         let message = match serializer {

@@ -34,7 +34,9 @@ pub struct DecodeError {
 pub enum Serializer {
     GraphBinary,
     /// Typed GraphSON 3; `text_frame` when the request came as a text frame.
-    GraphSon { text_frame: bool },
+    GraphSon {
+        text_frame: bool,
+    },
 }
 
 pub const GRAPHBINARY_MIME: &str = "application/vnd.graphbinary-v1.0";

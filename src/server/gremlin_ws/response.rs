@@ -46,7 +46,11 @@ impl ResponseMessage {
             WireValue::String("exceptions".into()),
             WireValue::List(vec![WireValue::String(exception.to_string())]),
         )];
-        ResponseMessage { message: message.into(), attributes, ..ResponseMessage::new(request_id, code, WireValue::Null) }
+        ResponseMessage {
+            message: message.into(),
+            attributes,
+            ..ResponseMessage::new(request_id, code, WireValue::Null)
+        }
     }
 
     pub fn encode(&self, serializer: Serializer) -> Vec<u8> {

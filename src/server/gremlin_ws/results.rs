@@ -96,10 +96,9 @@ impl<'a> ResultEncoder<'a> {
                 WireValue::Date(dt.seconds.saturating_mul(1000).saturating_add(i64::from(dt.nanos / 1_000_000)))
             }
             Value::Date(d) => WireValue::Date(d.days.saturating_mul(86_400_000)),
-            Value::Duration(d) if d.months == 0 => WireValue::Duration {
-                seconds: d.days.saturating_mul(86_400).saturating_add(d.seconds),
-                nanos: d.nanos,
-            },
+            Value::Duration(d) if d.months == 0 => {
+                WireValue::Duration { seconds: d.days.saturating_mul(86_400).saturating_add(d.seconds), nanos: d.nanos }
+            }
             // Times of day and month-based durations have no GraphBinary type: their ISO text.
             other => WireValue::String(other.to_string()),
         }

@@ -72,8 +72,15 @@ pub enum WireValue {
     Date(i64),
     Timestamp(i64),
     /// An instant with the offset it is written in.
-    OffsetDateTime { seconds: i64, nanos: u32, offset_seconds: i32 },
-    Duration { seconds: i64, nanos: i32 },
+    OffsetDateTime {
+        seconds: i64,
+        nanos: u32,
+        offset_seconds: i32,
+    },
+    Duration {
+        seconds: i64,
+        nanos: i32,
+    },
     ByteBuffer(Vec<u8>),
     Class(String),
     List(Vec<WireValue>),
@@ -82,17 +89,43 @@ pub enum WireValue {
     /// Items with their bulks.
     BulkSet(Vec<(WireValue, i64)>),
     /// `T.id`, `Direction.OUT`, `Order.desc`: the class and the constant as sent.
-    Enum { kind: &'static str, value: String },
+    Enum {
+        kind: &'static str,
+        value: String,
+    },
     /// `P.gt(1)` (`text` false) or `TextP.containing("a")`; `and`/`or`/`not` hold predicates.
-    Predicate { text: bool, name: String, args: Vec<WireValue> },
+    Predicate {
+        text: bool,
+        name: String,
+        args: Vec<WireValue>,
+    },
     /// A named parameter (`Bindings.of("x", 1)`).
-    Binding { key: String, value: Box<WireValue> },
-    Lambda { language: String, script: String, arity: i32 },
+    Binding {
+        key: String,
+        value: Box<WireValue>,
+    },
+    Lambda {
+        language: String,
+        script: String,
+        arity: i32,
+    },
     /// A traversal strategy by class name (fully qualified in GraphBinary) with its configuration.
-    Strategy { class: String, config: Vec<(WireValue, WireValue)> },
+    Strategy {
+        class: String,
+        config: Vec<(WireValue, WireValue)>,
+    },
     Bytecode(Box<Bytecode>),
-    Vertex { id: Box<WireValue>, label: String, properties: Vec<WireValue> },
-    VertexProperty { id: Box<WireValue>, label: String, value: Box<WireValue>, properties: Vec<WireValue> },
+    Vertex {
+        id: Box<WireValue>,
+        label: String,
+        properties: Vec<WireValue>,
+    },
+    VertexProperty {
+        id: Box<WireValue>,
+        label: String,
+        value: Box<WireValue>,
+        properties: Vec<WireValue>,
+    },
     Edge {
         id: Box<WireValue>,
         label: String,
@@ -102,10 +135,19 @@ pub enum WireValue {
         out_v_label: String,
         properties: Vec<WireValue>,
     },
-    Property { key: String, value: Box<WireValue> },
+    Property {
+        key: String,
+        value: Box<WireValue>,
+    },
     /// `labels` is a List of Sets of Strings, `objects` a List.
-    Path { labels: Box<WireValue>, objects: Box<WireValue> },
-    Traverser { bulk: i64, value: Box<WireValue> },
+    Path {
+        labels: Box<WireValue>,
+        objects: Box<WireValue>,
+    },
+    Traverser {
+        bulk: i64,
+        value: Box<WireValue>,
+    },
 }
 
 impl WireValue {

@@ -21,7 +21,8 @@ const VERSION: u8 = 0x81;
 /// `{0x81}{requestId: 16 bytes}{op: String}{processor: String}{args: Map}`, all bare.
 pub fn decode_request(bytes: &[u8]) -> Result<RequestMessage, DecodeError> {
     let mut r = Reader::new(bytes);
-    let malformed = |e: ReadError, id| DecodeError { request_id: id, message: format!("{} (at byte {})", e.message, e.at) };
+    let malformed =
+        |e: ReadError, id| DecodeError { request_id: id, message: format!("{} (at byte {})", e.message, e.at) };
     match r.u8() {
         Ok(VERSION) => {}
         Ok(v) => return Err(DecodeError { request_id: None, message: format!("unknown message version {v:#04x}") }),

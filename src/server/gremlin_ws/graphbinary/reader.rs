@@ -6,7 +6,7 @@ use super::types as code;
 use crate::server::gremlin_ws::value::{Bytecode, Uuid, WireInstruction, WireValue};
 
 /// How deep containers and traversals may nest before a frame is refused.
-const MAX_DEPTH: usize = 100;
+const MAX_DEPTH: usize = 64;
 
 /// Why bytes are not GraphBinary; `at` is the byte offset where reading stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,9 +199,7 @@ impl<'a> Reader<'a> {
             code::LAMBDA => {
                 WireValue::Lambda { language: self.bare_string()?, script: self.bare_string()?, arity: self.i32()? }
             }
-            code::TRAVERSAL_STRATEGY => {
-                WireValue::Strategy { class: self.bare_string()?, config: self.bare_map()? }
-            }
+            code::TRAVERSAL_STRATEGY => WireValue::Strategy { class: self.bare_string()?, config: self.bare_map()? },
             code::TRAVERSER => WireValue::Traverser { bulk: self.i64()?, value: Box::new(self.value()?) },
             code::BULK_SET => {
                 let n = self.length(10)?;
