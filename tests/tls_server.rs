@@ -213,3 +213,58 @@ fn silent_clients_are_cut_at_the_handshake_timeout_without_holding_up_others() {
     assert!(closed_by_server(&mut silent_bolt, Duration::from_secs(5)), "silent Bolt client kept");
     assert!(closed_by_server(&mut silent_http, Duration::from_secs(5)), "silent HTTPS client kept");
 }
+
+#[test]
+fn a_bad_certificate_or_key_is_a_startup_error_naming_the_file() {
+    let cert = Certificate::new();
+    let garbage = cert.dir.path().join("garbage.pem");
+    std::fs::write(&garbage, "-----BEGIN CERTIFICATE-----\nnot base64\n").expect("write");
+    let good_cert = cert.dir.path().join("cert.pem");
+    let good_key = cert.dir.path().join("key.pem");
+    let missing = cert.dir.path().join("missing.pem");
+    for (c, k, named) in [
+        (&missing, &good_key, "missing.pem"),
+        (&garbage, &good_key, "garbage.pem"),
+        (&good_cert, &garbage, "garbage.pem"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_plexus"))
+            .args(["serve", "--in-memory", "--bolt-port", "0", "--http-port", "0", "--tls-cert"])
+            .arg(c)
+            .arg("--tls-key")
+            .arg(k)
+            .output()
+            .expect("run plexus");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(named) && stderr.contains("TLS"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+/// The Gremlin WebSocket upgrade rides on the TLS stream like any request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gremlin_websocket_upgrades_over_tls() {
+    use futures_util::{SinkExt, StreamExt};
+    use plexus::server::gremlin_ws::graphson;
+    use plexus::server::gremlin_ws::value::WireValue;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let cert = Certificate::new();
+    let server = start(&cert, Duration::from_secs(10));
+    let http = server.http.expect("an HTTP address");
+    let tcp = tokio::net::TcpStream::connect(http).await.expect("connect");
+    let name = ServerName::try_from("localhost").expect("a server name");
+    let tls = tokio_rustls::TlsConnector::from(cert.client_config()).connect(name, tcp).await.expect("TLS handshake");
+    let (mut ws, _) = tokio_tungstenite::client_async(format!("wss://localhost:{}/gremlin", http.port()), tls)
+        .await
+        .expect("upgrade");
+    let request = serde_json::json!({"requestId": "6d0d812c-7c3a-4f7a-8d3a-0e5f1b2c3d4e", "op": "eval",
+                                     "processor": "", "args": {"gremlin": "g.inject('over tls')"}});
+    ws.send(Message::Text(request.to_string().into())).await.expect("send");
+    let reply = match ws.next().await.expect("a response").expect("read") {
+        Message::Text(text) => graphson::decode_response(&text).expect("GraphSON"),
+        other => panic!("expected a text frame, got {other:?}"),
+    };
+    assert_eq!(reply.code, 200, "{reply:?}");
+    assert_eq!(reply.data, WireValue::List(vec![WireValue::String("over tls".into())]), "{reply:?}");
+}
