@@ -43,9 +43,14 @@ pub const GRAPHBINARY_MIME: &str = "application/vnd.graphbinary-v1.0";
 pub const GRAPHSON_MIME: &str = "application/vnd.gremlin-v3.0+json";
 
 impl Serializer {
-    /// The serializer for a mime type (parameters such as `;types=true` ignored).
+    /// The serializer for a mime type. Untyped GraphSON (`;types=false`) and
+    /// GraphSON 1/2 have none: answering them in typed GraphSON 3 would mislead.
     pub fn for_mime(mime: &str) -> Option<Serializer> {
-        let base = mime.split(';').next().unwrap_or("").trim();
+        let mut parts = mime.split(';').map(str::trim);
+        let base = parts.next().unwrap_or("");
+        if parts.any(|p| p.replace(' ', "").eq_ignore_ascii_case("types=false")) {
+            return None;
+        }
         match base {
             GRAPHBINARY_MIME => Some(Serializer::GraphBinary),
             GRAPHSON_MIME | "application/json" => Some(Serializer::GraphSon { text_frame: false }),
@@ -95,5 +100,8 @@ mod tests {
         assert!(split_binary_frame(b"\x00abc").is_err());
         assert!(split_binary_frame(b"\x40short").is_err());
         assert!(split_binary_frame(b"\x0atext/plainrest").is_err());
+        assert_eq!(Serializer::for_mime("application/json"), Some(Serializer::GraphSon { text_frame: false }));
+        assert_eq!(Serializer::for_mime("application/vnd.gremlin-v3.0+json;types=false"), None);
+        assert_eq!(Serializer::for_mime("application/vnd.gremlin-v2.0+json"), None);
     }
 }

@@ -14,8 +14,8 @@ pub struct ResultEncoder<'a> {
     property_id: i64,
 }
 
-/// Steps after which results are still what the step before made
-/// (as `http/gremlin.rs` decides it for scripts).
+/// Whether a traversal's results are `path()`s (they arrive as lists), decided
+/// from its top-level steps as `http/gremlin.rs` decides it for scripts.
 pub fn ends_in_path(step_names: &[String]) -> bool {
     crate::server::http::gremlin::steps_end_in_path(step_names)
 }
