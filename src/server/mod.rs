@@ -21,6 +21,7 @@
 //! `http/errors.rs` (Neptune exception names).
 
 pub mod bolt;
+pub mod fuzz_entry;
 pub mod gremlin_ws;
 pub mod http;
 pub mod metrics;
