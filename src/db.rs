@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, RwLock};
 
 use plexus_exec::ops::{build, Operator, ProfileSlots};
-use plexus_exec::{Batch, ExecContext};
+use plexus_exec::{Batch, ExecContext, QueryGuard};
 use plexus_planner::explain::explain;
 use plexus_planner::rules::{Optimizer, OptimizerContext};
 use plexus_planner::{LogicalPlan, Statistics};
@@ -108,12 +108,15 @@ impl Prepared {
         }
     }
 
-    fn read_context(&self, snapshot: Arc<Snapshot>, params: &Params) -> ExecContext {
-        ExecContext::read(snapshot, params.clone()).with_procedures(self.procedures.clone())
+    /// Each statement starts with nothing counted against the guard's memory cap.
+    fn read_context(&self, snapshot: Arc<Snapshot>, params: &Params, guard: &Arc<QueryGuard>) -> ExecContext {
+        guard.statement_started();
+        ExecContext::read(snapshot, params.clone()).with_procedures(self.procedures.clone()).with_guard(guard.clone())
     }
 
-    fn write_context(&self, txn: WriteTxn, params: &Params) -> ExecContext {
-        ExecContext::write(txn, params.clone()).with_procedures(self.procedures.clone())
+    fn write_context(&self, txn: WriteTxn, params: &Params, guard: &Arc<QueryGuard>) -> ExecContext {
+        guard.statement_started();
+        ExecContext::write(txn, params.clone()).with_procedures(self.procedures.clone()).with_guard(guard.clone())
     }
 }
 
@@ -126,6 +129,10 @@ pub struct Database {
     optimizer: Arc<Optimizer>,
     /// Shared by clones; replaced (copy on write) when a procedure is registered.
     procedures: Arc<RwLock<Arc<Procedures>>>,
+    /// The limits of queries run through this handle (none unless `guarded`).
+    guard: Arc<QueryGuard>,
+    /// Statements that would write fail before they run (`read_only`).
+    read_only: bool,
 }
 
 impl Default for Database {
@@ -147,7 +154,33 @@ impl Database {
             store: None,
             optimizer: Arc::new(Optimizer::default()),
             procedures: Arc::new(RwLock::new(Arc::new(Procedures::with_builtins()))),
+            guard: QueryGuard::unlimited(),
+            read_only: false,
         }
+    }
+
+    /// The same database, with every query run through the returned handle
+    /// (and through transactions begun from it) held to `guard`: its
+    /// deadline, its cancel flag and its memory cap. The server makes one
+    /// per request or transaction; cancelling the guard stops the query at
+    /// its next batch with a `QueryCancelled` error.
+    pub fn guarded(&self, guard: Arc<QueryGuard>) -> Database {
+        Database { guard, ..self.clone() }
+    }
+
+    /// The same database, refusing every statement that would write (with
+    /// `TransactionError.AccessMode`) before it runs: a driver's read
+    /// routing, a read replica.
+    pub fn read_only(&self) -> Database {
+        Database { read_only: true, ..self.clone() }
+    }
+
+    /// Fails for a write plan on a read-only handle.
+    fn check_access(&self, prepared: &Prepared) -> Result<()> {
+        if self.read_only && prepared.plan.writes() {
+            return Err(txn_error(ACCESS_MODE, "Writing in read access mode not allowed"));
+        }
+        Ok(())
     }
 
     /// Opens (creating if needed) the data directory `dir`: its state is
@@ -238,15 +271,16 @@ impl Database {
             return Ok(result);
         }
         prepared.check_parameters(params)?;
+        self.check_access(&prepared)?;
         if prepared.plan.writes() {
             let txn = self.graph.begin_write()?;
-            let ctx = prepared.write_context(txn, params);
+            let ctx = prepared.write_context(txn, params, &self.guard);
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
             txn.commit()?;
             return Ok(finish(prepared, rows, stats, profile));
         }
-        let ctx = prepared.read_context(snapshot, params);
+        let ctx = prepared.read_context(snapshot, params, &self.guard);
         if prepared.mode == Some(ExplainMode::Profile) {
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             return Ok(finish(prepared, rows, stats, profile));
@@ -262,14 +296,15 @@ impl Database {
     /// maps `Value::Map` (non-string keys as text, e.g. `v[1]`, `T.id`).
     pub fn execute_gremlin(&self, traversal: &str, params: &Params) -> Result<QueryResult> {
         let prepared = self.prepare_gremlin(traversal, &self.graph.snapshot(), params)?;
+        self.check_access(&prepared)?;
         if prepared.plan.writes() {
-            let ctx = prepared.write_context(self.graph.begin_write()?, params);
+            let ctx = prepared.write_context(self.graph.begin_write()?, params, &self.guard);
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
             txn.commit()?;
             return Ok(finish(prepared, rows, stats, profile));
         }
-        let ctx = prepared.read_context(self.graph.snapshot(), params);
+        let ctx = prepared.read_context(self.graph.snapshot(), params, &self.guard);
         let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
         Ok(finish(prepared, rows, stats, profile))
     }
@@ -457,8 +492,9 @@ impl Transaction {
             return Ok(result);
         }
         prepared.check_parameters(params)?;
+        self.db.check_access(&prepared)?;
         if !prepared.plan.writes() {
-            let ctx = prepared.read_context(snapshot, params);
+            let ctx = prepared.read_context(snapshot, params, &self.db.guard);
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             return Ok(finish(prepared, rows, stats, profile));
         }
@@ -466,7 +502,7 @@ impl Transaction {
             TxnState::Writing(t) => t,
             _ => self.db.graph.begin_write()?,
         };
-        let ctx = prepared.write_context(txn, params);
+        let ctx = prepared.write_context(txn, params, &self.db.guard);
         let outcome = run_to_end(&prepared, &ctx);
         let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
         self.state = TxnState::Writing(txn);
@@ -493,6 +529,9 @@ impl Transaction {
         }
     }
 }
+
+/// `Error::detail` of a write refused by a read-only handle.
+pub const ACCESS_MODE: &str = "AccessMode";
 
 fn txn_error(detail: &'static str, message: &str) -> Error {
     Error::new(ErrorClass::TransactionError, detail, Phase::Runtime, message)

@@ -25,10 +25,10 @@ pub mod fuzz_entry;
 pub mod gremlin_ws;
 pub mod http;
 pub mod metrics;
+pub mod tls;
 
 use std::future::Future;
 use std::io;
-pub mod tls;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -62,6 +62,8 @@ pub struct ServerConfig {
     pub database_name: String,
     /// A limit on each transaction and each auto-commit read (none by default).
     pub query_timeout: Option<Duration>,
+    /// What one query may hold in memory, in bytes (none by default).
+    pub query_memory_limit: Option<usize>,
     /// Connections beyond this are closed as soon as they are accepted.
     pub max_connections: usize,
     /// The largest Bolt message or HTTP body accepted (a Bolt client sending more is disconnected).
@@ -73,11 +75,11 @@ pub struct ServerConfig {
     /// How long open connections get to finish their current work at shutdown.
     pub shutdown_grace: Duration,
     pub authenticator: Arc<dyn Authenticator>,
+    /// When set, both ports speak only TLS (Bolt drivers use `bolt+s://` or `neo4j+s://`, HTTP is https).
+    pub tls: Option<tls::Tls>,
 }
 
 impl Default for ServerConfig {
-    /// When set, both ports speak only TLS (Bolt drivers use `bolt+s://` or `neo4j+s://`, HTTP is https).
-    pub tls: Option<tls::Tls>,
     fn default() -> Self {
         ServerConfig {
             bolt_addr: SocketAddr::from(([127, 0, 0, 1], 7687)),
@@ -85,16 +87,17 @@ impl Default for ServerConfig {
             advertised_address: None,
             database_name: "neo4j".into(),
             query_timeout: None,
+            query_memory_limit: None,
             max_connections: 1000,
             max_message_size: 64 * 1024 * 1024,
             handshake_timeout: Duration::from_secs(10),
             bolt_versions: bolt::handshake::SUPPORTED.to_vec(),
             shutdown_grace: Duration::from_secs(5),
             authenticator: Arc::new(AcceptAll),
+            tls: None,
         }
     }
 }
-            tls: None,
 
 impl std::fmt::Debug for ServerConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -104,13 +107,14 @@ impl std::fmt::Debug for ServerConfig {
             .field("advertised_address", &self.advertised_address)
             .field("database_name", &self.database_name)
             .field("query_timeout", &self.query_timeout)
+            .field("query_memory_limit", &self.query_memory_limit)
             .field("max_connections", &self.max_connections)
             .field("max_message_size", &self.max_message_size)
             .field("bolt_versions", &self.bolt_versions)
+            .field("tls", &self.tls.is_some())
             .finish_non_exhaustive()
     }
 }
-            .field("tls", &self.tls.is_some())
 
 /// A server whose listeners are bound (so the real port is known) but not yet serving.
 pub struct Server {
@@ -154,12 +158,14 @@ impl Server {
         let metrics =
             Arc::new(metrics::Metrics::new().map_err(|e| io::Error::other(format!("cannot set up the metrics: {e}")))?);
         let http = self.http.map(|listener| {
-            let state = Arc::new(http::HttpState::new(
+            let mut state = http::HttpState::new(
                 self.db.clone(),
                 self.config.query_timeout,
                 self.config.authenticator.clone(),
                 metrics.clone(),
-            ));
+            );
+            state.query_memory_limit = self.config.query_memory_limit;
+            let state = Arc::new(state);
             let router = http::router(state, self.config.max_message_size);
             let mut stopped = stopped.clone();
             if let Ok(addr) = listener.local_addr() {
@@ -179,6 +185,7 @@ impl Server {
                 advertised_address: advertised,
                 route_ttl_seconds: ROUTE_TTL_SECONDS,
                 query_timeout: self.config.query_timeout,
+                query_memory_limit: self.config.query_memory_limit,
                 authenticator: self.config.authenticator.clone(),
                 metrics,
             }),

@@ -25,10 +25,11 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::db::Database;
+use crate::QueryGuard;
 use crate::server::bolt::auth::Authenticator;
 use crate::server::metrics::{self, Metrics};
-use errors::HttpError;
 use crate::server::tls::{Tls, TlsListener};
+use errors::HttpError;
 
 /// What every HTTP request shares.
 pub struct HttpState {
@@ -36,6 +37,8 @@ pub struct HttpState {
     pub authenticator: Arc<dyn Authenticator>,
     pub started: SystemTime,
     pub query_timeout: Option<Duration>,
+    /// What one query may hold in memory, in bytes (none by default).
+    pub query_memory_limit: Option<usize>,
     pub metrics: Arc<Metrics>,
     next_request: AtomicU64,
     seed: u64,
@@ -51,7 +54,21 @@ impl HttpState {
         let started = SystemTime::now();
         let seed =
             started.duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0) ^ std::process::id() as u64;
-        HttpState { db, authenticator, started, query_timeout, metrics, next_request: AtomicU64::new(0), seed }
+        HttpState {
+            db,
+            authenticator,
+            started,
+            query_timeout,
+            query_memory_limit: None,
+            metrics,
+            next_request: AtomicU64::new(0),
+            seed,
+        }
+    }
+
+    /// The limits of a request's query, whose time starts now.
+    pub fn new_guard(&self) -> Arc<QueryGuard> {
+        QueryGuard::new(self.query_timeout, self.query_memory_limit)
     }
 
     /// A UUID-shaped id, unique per request of this process.
@@ -66,6 +83,16 @@ impl HttpState {
             0x8000 | (b >> 48) & 0x3FFF,
             b & 0xFFFF_FFFF_FFFF
         )
+    }
+}
+
+/// Cancels a request's query when the handler is dropped: axum drops it
+/// when the client goes away, and the blocking thread should stop too.
+pub struct CancelOnDrop(pub Arc<QueryGuard>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
     }
 }
 
@@ -104,8 +131,8 @@ async fn metrics_handler(State(state): State<Arc<HttpState>>) -> Response {
 pub async fn serve(
     listener: TcpListener,
     router: Router,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     tls: Option<(Tls, Duration)>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     match tls {
         None => axum::serve(listener, router).with_graceful_shutdown(shutdown).await,
