@@ -249,11 +249,17 @@ pub struct ServeArgs {
     /// The HTTP port (`/openCypher`, `/gremlin`, `/status`, `/metrics`).
     #[arg(long, value_name = "PORT", default_value_t = 8182)]
     pub http_port: u16,
-    /// Time limit of a query or transaction (0: none): a read stops between
-    /// rows and an explicit transaction past it fails and rolls back; an
-    /// auto-commit write runs to completion.
+    /// Time limit of a query or transaction (0: none): a running query is
+    /// stopped at its next batch and its writes roll back; an explicit
+    /// transaction past it fails and rolls back.
     #[arg(long, value_name = "MS", default_value_t = 120_000)]
     pub query_timeout_ms: u64,
+    /// Memory one query may hold (0: no limit): rows it sorts, writes or
+    /// materializes and any batch in flight; past it the query fails
+    /// (Bolt: Neo.TransientError.General.MemoryPoolOutOfMemoryError, HTTP:
+    /// MemoryLimitExceededException) and the server goes on.
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    pub query_memory_limit_mb: u64,
     /// Refuse connections beyond this many.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub max_connections: usize,

@@ -108,6 +108,8 @@ fn serve(args: &ServeArgs) -> io::Result<bool> {
         bolt_addr: std::net::SocketAddr::new(args.listen, args.bolt_port),
         http_addr: Some(std::net::SocketAddr::new(args.listen, args.http_port)),
         query_timeout: timeout,
+        query_memory_limit: (args.query_memory_limit_mb > 0)
+            .then(|| usize::try_from(args.query_memory_limit_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX)),
         max_connections: args.max_connections,
         authenticator,
         tls,
