@@ -36,7 +36,12 @@ pub struct QueryGuard {
 
 impl Default for QueryGuard {
     fn default() -> Self {
-        QueryGuard { deadline: None, cancelled: AtomicBool::new(false), memory_cap: None, retained: AtomicUsize::new(0) }
+        QueryGuard {
+            deadline: None,
+            cancelled: AtomicBool::new(false),
+            memory_cap: None,
+            retained: AtomicUsize::new(0),
+        }
     }
 }
 
@@ -113,10 +118,7 @@ impl QueryGuard {
             ErrorClass::TransactionError,
             MEMORY_LIMIT,
             Phase::Runtime,
-            format!(
-                "The query needs more than its memory limit of {} MiB and was stopped",
-                cap.div_ceil(1024 * 1024)
-            ),
+            format!("The query needs more than its memory limit of {} MiB and was stopped", cap.div_ceil(1024 * 1024)),
         ))
     }
 }

@@ -17,8 +17,8 @@ use super::packstream::{map_get, PackValue};
 use super::structures::to_params;
 use super::version::{BoltVersion, Dialect};
 use crate::db::{Database, QueryResult, QueryStats, Transaction};
-use crate::QueryGuard;
 use crate::server::metrics::{Language, Metrics, Protocol};
+use crate::QueryGuard;
 
 /// What every session of a server shares.
 pub struct SessionConfig {

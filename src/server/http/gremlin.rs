@@ -20,9 +20,9 @@ use super::graphson::Encoder;
 use super::json::from_json;
 use super::{CancelOnDrop, HttpState};
 use crate::db::{Params, ACCESS_MODE};
-use plexus_exec::guard::{CANCELLED, MEMORY_LIMIT, TIMED_OUT};
 use crate::server::metrics::{Language, Protocol};
 use crate::QueryGuard;
+use plexus_exec::guard::{CANCELLED, MEMORY_LIMIT, TIMED_OUT};
 
 /// What one request asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +99,9 @@ pub fn http_error(e: &Error, request_id: &str) -> HttpError {
             (StatusCode::INTERNAL_SERVER_ERROR, "ConcurrentModificationException")
         }
         // Time, cancellation, memory and read-only refusals read as Neptune names them for openCypher.
-        (ErrorClass::TransactionError, TIMED_OUT | CANCELLED | MEMORY_LIMIT | ACCESS_MODE) => (error.status, error.code),
+        (ErrorClass::TransactionError, TIMED_OUT | CANCELLED | MEMORY_LIMIT | ACCESS_MODE) => {
+            (error.status, error.code)
+        }
         (ErrorClass::TransactionError | ErrorClass::IoError | ErrorClass::Internal, _) => {
             (StatusCode::INTERNAL_SERVER_ERROR, "InternalFailureException")
         }
@@ -149,7 +151,12 @@ pub async fn handle(
 
 impl HttpState {
     /// Run a traversal to the end and write the ResponseMessage.
-    fn run_gremlin(&self, request: &GremlinRequest, request_id: &str, guard: Arc<QueryGuard>) -> Result<Json, HttpError> {
+    fn run_gremlin(
+        &self,
+        request: &GremlinRequest,
+        request_id: &str,
+        guard: Arc<QueryGuard>,
+    ) -> Result<Json, HttpError> {
         let query_error = |e: Error| http_error(&e, request_id);
         // The guard stops the traversal at its deadline, or when the client leaves.
         let db = self.db.guarded(guard);

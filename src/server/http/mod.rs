@@ -25,10 +25,10 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::db::Database;
-use crate::QueryGuard;
 use crate::server::bolt::auth::Authenticator;
 use crate::server::metrics::{self, Metrics};
 use crate::server::tls::{Tls, TlsListener};
+use crate::QueryGuard;
 use errors::HttpError;
 
 /// What every HTTP request shares.
@@ -119,7 +119,12 @@ async fn status_handler(State(state): State<Arc<HttpState>>) -> impl IntoRespons
     ([(header::CONTENT_TYPE, "application/json")], body)
 }
 
-async fn metrics_handler(State(state): State<Arc<HttpState>>) -> Response {
+/// With authentication on, the metrics need credentials too (they name the
+/// store's size and traffic); `/status` stays open for health checks.
+async fn metrics_handler(State(state): State<Arc<HttpState>>, headers: axum::http::HeaderMap) -> Response {
+    if let Err(reason) = auth::check(state.authenticator.as_ref(), &headers) {
+        return HttpError::unauthorized(reason, &state.request_id()).into_response();
+    }
     match state.metrics.render(&state.db) {
         Ok(text) => ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response(),
         Err(e) => HttpError::internal(format!("cannot render the metrics: {e}"), &state.request_id()).into_response(),
