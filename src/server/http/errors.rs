@@ -1,9 +1,9 @@
 //! Errors over HTTP in Neptune's shape: a status and
 //! `{"requestId", "code", "detailedMessage"}` (PROTOCOLS.md C.2).
 
+use crate::db::ACCESS_MODE;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use crate::db::ACCESS_MODE;
 use plexus_exec::guard::{CANCELLED, MEMORY_LIMIT, TIMED_OUT};
 use plexus_storage::{Error, ErrorClass};
 use serde_json::json;
@@ -70,8 +70,12 @@ impl HttpError {
                 _,
             ) => (StatusCode::BAD_REQUEST, "BadRequestException"),
             (ErrorClass::TransactionError, ACCESS_MODE) => (StatusCode::BAD_REQUEST, "ReadOnlyViolationException"),
-            (ErrorClass::TransactionError, TIMED_OUT) => (StatusCode::INTERNAL_SERVER_ERROR, "TimeLimitExceededException"),
-            (ErrorClass::TransactionError, CANCELLED) => (StatusCode::INTERNAL_SERVER_ERROR, "CancelledByUserException"),
+            (ErrorClass::TransactionError, TIMED_OUT) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "TimeLimitExceededException")
+            }
+            (ErrorClass::TransactionError, CANCELLED) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "CancelledByUserException")
+            }
             (ErrorClass::TransactionError, MEMORY_LIMIT) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "MemoryLimitExceededException")
             }
