@@ -11,10 +11,15 @@ use super::bolt::messages::Request;
 use super::bolt::packstream::{self, PackValue};
 use super::bolt::structures::{self, to_params, to_value};
 use super::bolt::version::{BoltVersion, Dialect};
+use super::gremlin_ws::graphbinary;
 
 /// Every target by name: `fuzz/fuzz_targets/<name>.rs`, `fuzz/corpus/<name>/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] =
-    &[("bolt_handshake", bolt_handshake), ("bolt_messages", bolt_messages), ("packstream", packstream)];
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("bolt_handshake", bolt_handshake),
+    ("bolt_messages", bolt_messages),
+    ("packstream", packstream),
+    ("graphbinary_request", graphbinary_request),
+];
 
 /// The first 20 bytes of a connection: magic, then four proposals. Two more
 /// bytes, when present, pick the versions the server offers (a bit each), as
@@ -107,4 +112,16 @@ fn encode(value: &PackValue) -> Vec<u8> {
     let mut out = Vec::new();
     packstream::write_value(&mut out, value).expect("a decoded value encodes");
     out
+}
+
+/// A GraphBinary request message: a binary WebSocket frame's body after its
+/// mime prefix. One that decodes, written again as a driver writes it, reads
+/// back as the same request.
+pub fn graphbinary_request(data: &[u8]) {
+    let Ok(request) = graphbinary::decode_request(data) else { return };
+    let encoded = graphbinary::encode_request(&request);
+    let again = graphbinary::decode_request(&encoded);
+    let Ok(again) = again else { panic!("{request:?} was written as {encoded:02X?}, which reads as {again:?}") };
+    // Equal bytes, not `==`: a NaN must come back with its bits.
+    assert_eq!(graphbinary::encode_request(&again), encoded, "{request:?} read back as {again:?}");
 }
