@@ -331,3 +331,71 @@ async fn a_session_runs_in_one_transaction_until_commit_or_rollback() {
     assert_eq!(exchange(&mut tx_socket, &close).await[0].code, 204);
     assert_eq!(items(&mut observer, &count_t()).await, vec![WireValue::Long(1)]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_traversal_past_its_time_limit_gets_598_and_its_writes_are_rolled_back() {
+    let server = start(ServerConfig::default());
+    let mut ws = connect(&server).await;
+    // A million traversers folded into one list: a few hundred ms in a debug build.
+    let slow = "g.addV('Slow').inject(1).repeat(__.union(__.identity(), __.identity())).times(20).fold().count(local)";
+    let mut request = eval(new_id(1), slow);
+    request.args.push(("evaluationTimeout".into(), WireValue::Int(10)));
+    let timed_out = exchange(&mut ws, &request).await;
+    assert_eq!(timed_out[0].code, 598, "{timed_out:?}");
+    assert!(timed_out[0].message.contains("deadline of 10 ms"), "{}", timed_out[0].message);
+    // Once the traversal does finish, its addV is rolled back, not committed.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(items(&mut ws, &eval(new_id(2), "g.V().hasLabel('Slow').count()")).await, vec![WireValue::Long(0)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_session_transaction_is_rolled_back_and_its_commit_refused() {
+    let limit = std::time::Duration::from_millis(300);
+    let server = start(ServerConfig { query_timeout: Some(limit), ..ServerConfig::default() });
+    let mut ws = connect(&server).await;
+    let mut write = eval(new_id(1), "g.addV('Idle')");
+    write.processor = "session".into();
+    write.args.push(("session".into(), s("idle")));
+    items(&mut ws, &write).await;
+    tokio::time::sleep(limit * 3).await;
+    let mut commit = eval(new_id(2), "g.tx().commit()");
+    commit.processor = "session".into();
+    commit.args.push(("session".into(), s("idle")));
+    let refused = exchange(&mut ws, &commit).await;
+    assert_eq!(refused[0].code, 597, "{refused:?}");
+    assert!(refused[0].message.contains("rolled back"), "{}", refused[0].message);
+    // The writer is free again, and nothing of the session's was kept.
+    items(&mut ws, &eval(new_id(3), "g.addV('Other')")).await;
+    assert_eq!(items(&mut ws, &eval(new_id(4), "g.V().hasLabel('Idle').count()")).await, vec![WireValue::Long(0)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frame_beyond_the_message_size_limit_closes_its_connection() {
+    let server = start(ServerConfig { max_message_size: 4096, ..ServerConfig::default() });
+    let mut big = connect(&server).await;
+    let mut good = connect(&server).await;
+    let huge = eval(new_id(1), &format!("g.inject('{}')", "x".repeat(10_000)));
+    let frame = framed(GRAPHBINARY_MIME, &encode_request(&huge));
+    let _ = big.send(Message::Binary(frame.into())).await;
+    match big.next().await {
+        None | Some(Err(_)) | Some(Ok(Message::Close(_))) => {}
+        Some(Ok(other)) => panic!("expected the connection to close, got {other:?}"),
+    }
+    assert_eq!(items(&mut good, &eval(new_id(2), "g.V().count()")).await, vec![WireValue::Long(3)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn websocket_queries_are_counted_in_the_metrics() {
+    let server = start(ServerConfig::default());
+    let mut ws = connect(&server).await;
+    items(&mut ws, &eval(new_id(1), "g.V().count()")).await;
+    exchange(&mut ws, &eval(new_id(2), "g.V().has(")).await;
+    let (status, _, text) = server.http_request("GET", "/metrics", "", None, b"");
+    assert_eq!(status, 200);
+    for (outcome, n) in [("ok", 1), ("error", 1)] {
+        let line =
+            format!(r#"plexus_queries_total{{language="gremlin",outcome="{outcome}",protocol="websocket"}} {n}"#);
+        assert!(text.contains(&line), "{line} in\n{text}");
+    }
+    assert!(text.contains(r#"plexus_connections_active{protocol="websocket"} 1"#), "{text}");
+}

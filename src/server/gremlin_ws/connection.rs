@@ -75,6 +75,19 @@ impl Connection {
         self.dispatch(request).await
     }
 
+    /// When an idle session transaction is due to be rolled back (with a server time limit).
+    pub fn next_expiry(&self) -> Option<Instant> {
+        self.state.query_timeout.and_then(|limit| self.sessions.next_expiry(limit))
+    }
+
+    /// Roll back session transactions idle past the server's time limit: they may hold the writer.
+    pub fn expire_idle(&mut self) {
+        let Some(limit) = self.state.query_timeout else { return };
+        for session in self.sessions.expire_idle(limit) {
+            info!(conn = self.id, %session, "rolled back an idle session transaction");
+        }
+    }
+
     /// The connection is closing: what its sessions left open is rolled back.
     pub fn close(&mut self) {
         let rolled_back = self.sessions.close_all();
@@ -114,7 +127,7 @@ impl Connection {
             "eval" => self.eval(&request, session).await,
             "bytecode" => self.bytecode(&request, session).await,
             "close" => {
-                if let Some(tx) = session.as_deref().and_then(|s| self.sessions.remove(s)) {
+                if let Some(Ok(Some(tx))) = session.as_deref().map(|s| self.sessions.finish(s)) {
                     tx.rollback();
                 }
                 no_content(id)
@@ -172,7 +185,18 @@ impl Connection {
     }
 
     async fn commit(&mut self, id: Uuid, session: &str) -> Vec<ResponseMessage> {
-        let Some(tx) = self.sessions.remove(session) else { return no_content(id) };
+        let tx = match self.sessions.finish(session) {
+            Ok(Some(tx)) => tx,
+            Ok(None) => return no_content(id),
+            Err(reason) => {
+                return vec![ResponseMessage::error(
+                    Some(id),
+                    status::SCRIPT_EVALUATION_ERROR,
+                    reason,
+                    "TransactionLost",
+                )]
+            }
+        };
         // A commit waits for the WAL's fsync: not on the connection's thread.
         match tokio::task::spawn_blocking(move || tx.commit()).await {
             Ok(Ok(seq)) => {
@@ -185,7 +209,7 @@ impl Connection {
     }
 
     fn rollback(&mut self, id: Uuid, session: &str) -> Vec<ResponseMessage> {
-        if let Some(tx) = self.sessions.remove(session) {
+        if let Ok(Some(tx)) = self.sessions.finish(session) {
             tx.rollback();
             debug!(conn = self.id, session, "session transaction rolled back");
         }
@@ -204,10 +228,25 @@ impl Connection {
     async fn run(&mut self, id: Uuid, work: Work, session: Option<String>, options: Options) -> Vec<ResponseMessage> {
         let started = Instant::now();
         let limit = self.limit(&options);
-        let tx = session.as_deref().map(|s| self.sessions.take(&self.state.db, s));
+        let tx = match session.as_deref().map(|s| self.sessions.take(&self.state.db, s)) {
+            None => None,
+            Some(Ok(tx)) => Some(tx),
+            Some(Err(reason)) => {
+                return vec![ResponseMessage::error(
+                    Some(id),
+                    status::SCRIPT_EVALUATION_ERROR,
+                    reason,
+                    "TransactionLost",
+                )]
+            }
+        };
         let (outcome, tx) = execute::run(&self.state.db, tx, work, limit).await;
-        if let (Some(s), Some(tx)) = (session.as_deref(), tx) {
-            self.sessions.keep(s, tx);
+        match (session.as_deref(), tx) {
+            (Some(s), Some(tx)) => self.sessions.keep(s, tx),
+            (Some(s), None) if matches!(outcome, Err(Failure::TimedOut(_))) => self
+                .sessions
+                .mark_lost(s, format!("the transaction of session {s} was rolled back: a traversal timed out")),
+            _ => {}
         }
         let took = started.elapsed();
         self.state.metrics.query(Language::Gremlin, Protocol::WebSocket, outcome.is_ok(), took);

@@ -88,7 +88,17 @@ async fn serve(mut socket: WebSocket, state: Arc<HttpState>) {
     debug!(conn = id, "Gremlin WebSocket opened");
     let mut connection = Connection::new(state, id);
     let reason = loop {
-        let frame = match socket.recv().await {
+        let received = match connection.next_expiry() {
+            None => socket.recv().await,
+            Some(at) => tokio::select! {
+                received = socket.recv() => received,
+                _ = tokio::time::sleep_until(at.into()) => {
+                    connection.expire_idle();
+                    continue;
+                }
+            },
+        };
+        let frame = match received {
             None => break "the client went away".to_string(),
             Some(Err(e)) => break format!("read failed: {e}"),
             Some(Ok(Message::Close(_))) => break "the client closed it".to_string(),
