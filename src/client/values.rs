@@ -120,11 +120,12 @@ fn path(s: Structure) -> Result<Path, String> {
         .map(|i| i.as_int().ok_or_else(|| "Path indices must be integers".to_string()))
         .collect::<Result<_, _>>()?;
     let first = nodes.first().cloned().ok_or("a Path needs at least one node")?;
-    if indices.len() % 2 != 0 {
+    let pairs = indices.chunks_exact(2);
+    if !pairs.remainder().is_empty() {
         return Err("Path indices must come in pairs".into());
     }
     let mut walk = Path { nodes: vec![first], relationships: Vec::new() };
-    for pair in indices.chunks_exact(2) {
+    for pair in pairs {
         let (r, n) = (pair[0], pair[1]);
         let next = usize::try_from(n).ok().and_then(|n| nodes.get(n)).ok_or("a Path node index is out of range")?;
         let (rid, rel_type, properties) = usize::try_from(r.unsigned_abs() - 1)
