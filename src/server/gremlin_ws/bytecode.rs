@@ -88,8 +88,37 @@ fn short_class(class: &str) -> &str {
 }
 
 fn instruction(ins: &WireInstruction) -> Translated<Instruction> {
+    if let Some(args) = with_options(ins) {
+        return Ok(Instruction { name: ins.name.clone(), args, pos: 0 });
+    }
     let args = ins.args.iter().map(argument).collect::<Translated<_>>()?;
     Ok(Instruction { name: ins.name.clone(), args, pos: 0 })
+}
+
+/// Drivers send `WithOptions` constants as the strings and numbers Java
+/// defines them as (`with("~tinkerpop.valueMap.tokens", 1)`); the AST has
+/// them as the enum the text `with(WithOptions.tokens, WithOptions.ids)` gives.
+fn with_options(ins: &WireInstruction) -> Option<Vec<Argument>> {
+    let constant = |value: &str| Argument::Enum(EnumValue { kind: "WithOptions".into(), value: value.into() });
+    if ins.name != "with" {
+        return None;
+    }
+    let (key, rest) = ins.args.split_first()?;
+    let (name, values): (&str, &[&str]) = match key.as_str()? {
+        "~tinkerpop.valueMap.tokens" => ("tokens", &["none", "ids", "labels", "", "keys", "", "", "", "values"]),
+        "~tinkerpop.index.indexer" => ("indexer", &["list", "map"]),
+        _ => return None,
+    };
+    let mut args = vec![constant(name)];
+    for v in rest {
+        let n = v.as_i64()?;
+        let value = match (name, n) {
+            ("tokens", 15) => "all",
+            _ => values.get(usize::try_from(n).ok()?).copied().filter(|v| !v.is_empty())?,
+        };
+        args.push(constant(value));
+    }
+    Some(args)
 }
 
 fn argument(v: &WireValue) -> Translated<Argument> {
@@ -260,6 +289,15 @@ mod tests {
             bytecode,
             "g.V().has('name', P.within('a', 'b')).where(__.out('knows')).order().by('age', Order.desc).values('name')",
         );
+        let tokens = Bytecode {
+            sources: vec![],
+            steps: vec![
+                step("V", vec![]),
+                step("valueMap", vec![]),
+                step("with", vec![s("~tinkerpop.valueMap.tokens"), WireValue::Int(1)]),
+            ],
+        };
+        same_as_text(tokens, "g.V().valueMap().with(WithOptions.tokens, WithOptions.ids)");
     }
 
     #[test]
