@@ -5,7 +5,9 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 
+use plexus::server::bolt::auth::SingleUser;
 use plexus::server::tls::Tls;
 use plexus::server::ServerConfig;
 use plexus::Database;
@@ -103,4 +105,21 @@ fn a_server_that_is_not_there_is_a_clear_error() {
     let (ok, _, err) = shell(&["--connect", "http://localhost"], "");
     assert!(!ok);
     assert!(err.contains("unsupported scheme"), "{err}");
+}
+
+#[test]
+fn logs_in_with_flags_or_user_info_and_refuses_wrong_credentials() {
+    let authenticator = Arc::new(SingleUser { user: "ann".into(), password: "p@ss".into() });
+    let server = TestServer::start(Database::in_memory(), ServerConfig { authenticator, ..loopback() });
+    let port = server.bolt.port();
+    let plain = format!("bolt://127.0.0.1:{port}");
+    let (ok, out, err) = shell(&["--connect", &plain, "--user", "ann", "--password", "p@ss"], "RETURN 1 AS one;");
+    assert!(ok, "{err}");
+    assert!(out.contains("| 1   |"), "{out}");
+    let with_user_info = format!("bolt://ann:p%40ss@127.0.0.1:{port}");
+    let (ok, _, err) = shell(&["--connect", &with_user_info], "RETURN 1;");
+    assert!(ok, "{err}");
+    let (ok, _, err) = shell(&["--connect", &plain, "--user", "ann", "--password", "wrong"], "RETURN 1;");
+    assert!(!ok);
+    assert!(err.contains("Neo.ClientError.Security.Unauthorized"), "{err}");
 }
