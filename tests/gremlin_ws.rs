@@ -230,6 +230,11 @@ async fn results_come_in_partial_batches_of_batch_size() {
     assert_eq!(all, (1..=5).map(WireValue::Long).collect::<Vec<_>>());
     let none = exchange(&mut ws, &eval(new_id(2), "g.V().hasLabel('nobody')")).await;
     assert_eq!(none.iter().map(|r| r.code).collect::<Vec<_>>(), vec![204]);
+    // Groovy-style endings of driver scripts.
+    let iterated = exchange(&mut ws, &eval(new_id(3), "g.V().iterate()")).await;
+    assert_eq!(iterated.iter().map(|r| r.code).collect::<Vec<_>>(), vec![204]);
+    assert_eq!(items(&mut ws, &eval(new_id(4), "g.inject(1, 2, 3).next()")).await, vec![WireValue::Long(1)]);
+    assert_eq!(items(&mut ws, &eval(new_id(5), "g.inject(1, 2, 3).toList()")).await.len(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

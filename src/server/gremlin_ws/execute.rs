@@ -94,7 +94,7 @@ pub async fn run(
 fn evaluate(db: &Database, tx: &mut Transaction, work: &Work) -> Result<Vec<WireValue>, Error> {
     let (result, paths, traversers) = match work {
         Work::Script { text, bindings } => {
-            let traversal = crate::gremlin::parse(text)?;
+            let traversal = without_terminal_step(crate::gremlin::parse(text)?);
             (tx.execute_gremlin(&traversal, bindings)?, crate::server::http::gremlin::ends_in_path(text), false)
         }
         Work::Bytecode { traversal, step_names } => {
@@ -111,6 +111,36 @@ fn evaluate(db: &Database, tx: &mut Transaction, work: &Work) -> Result<Vec<Wire
     let snapshot = tx.snapshot().unwrap_or_else(|| db.graph().snapshot());
     let mut encoder = ResultEncoder::new(&snapshot);
     Ok(if traversers { encoder.traversers(&values, paths) } else { encoder.values(&values, paths) })
+}
+
+/// Scripts sent by drivers often end the way Groovy code does
+/// (`.iterate()`, `.toList()`, `.next()`): the server sends every result
+/// anyway, so those become what they mean for the stream of results.
+fn without_terminal_step(mut traversal: Traversal) -> Traversal {
+    use crate::gremlin::{Argument, GValue, Instruction};
+    let Some(last) = traversal.steps.last() else { return traversal };
+    let pos = last.pos;
+    match (last.name.as_str(), last.args.as_slice()) {
+        ("toList", []) => {
+            traversal.steps.pop();
+        }
+        ("iterate", []) => {
+            traversal.steps.pop();
+            traversal.steps.push(Instruction { name: "discard".into(), args: Vec::new(), pos });
+        }
+        ("next", []) => {
+            traversal.steps.pop();
+            let one = Argument::Literal(GValue::Int(1));
+            traversal.steps.push(Instruction { name: "limit".into(), args: vec![one], pos });
+        }
+        ("next", [n @ Argument::Literal(_)]) => {
+            let n = n.clone();
+            traversal.steps.pop();
+            traversal.steps.push(Instruction { name: "limit".into(), args: vec![n], pos });
+        }
+        _ => {}
+    }
+    traversal
 }
 
 /// A binding's value as a query parameter.
