@@ -116,6 +116,18 @@ def test_a_transaction_rolls_back(g, label):
     assert g.V().has_label(label).count().next() == 0
 
 
+def test_a_script_session_keeps_its_transaction_open_until_commit(url, client, label):
+    session = Client(url, "g", session=str(uuid.uuid4()))
+    try:
+        session.submit(f"g.addV('{label}')").all().result()
+        assert session.submit(f"g.V().hasLabel('{label}').count()").all().result() == [1]
+        assert client.submit(f"g.V().hasLabel('{label}').count()").all().result() == [0]
+        session.submit("g.tx().commit()").all().result()
+        assert client.submit(f"g.V().hasLabel('{label}').count()").all().result() == [1]
+    finally:
+        session.close()
+
+
 def test_errors_are_gremlin_server_errors_with_our_message(client, g):
     with pytest.raises(GremlinServerError) as failed:
         client.submit("g.V().has(").all().result()
