@@ -48,11 +48,17 @@ pub(crate) struct Progress {
     pub appended_seq: u64,
     /// Local commits proposed and not yet decided: seq -> proposal id.
     pub in_flight: BTreeMap<u64, u64>,
-    /// The term in which this member, as leader, has applied everything
-    /// committed before its term (its blank entry): local writes are
-    /// accepted only then.
-    pub ready_term: Option<u64>,
     pub stopped: bool,
+}
+
+/// Whether member `id`, as leader, has applied an entry of its own term:
+/// then everything committed before its term is applied too and local
+/// writes build on the committed state.
+pub(crate) fn caught_up(id: NodeId, metrics: &openraft::RaftMetrics<NodeId, crate::types::Member>) -> bool {
+    metrics.state == ServerState::Leader
+        && metrics
+            .last_applied
+            .is_some_and(|l| l.leader_id.term == metrics.current_term && l.leader_id.node_id == id)
 }
 
 /// What a member's log, proposer and state machine share.
@@ -78,7 +84,7 @@ impl Shared {
     }
 
     /// Whether this member is the leader and has caught up with its term.
-    fn leader_ready(&self, progress: &Progress) -> std::result::Result<(), Error> {
+    fn leader_ready(&self) -> std::result::Result<(), Error> {
         let Some(raft) = self.raft.get() else { return Err(cluster_error("NotALeader", "the cluster is starting")) };
         let metrics = raft.metrics().borrow().clone();
         if metrics.state != ServerState::Leader {
@@ -90,7 +96,7 @@ impl Shared {
                 format!("this member is not the leader{}; send writes to the leader", leader.unwrap_or_default()),
             ));
         }
-        if progress.ready_term != Some(metrics.current_term) {
+        if !caught_up(self.id, &metrics) {
             return Err(cluster_error("LeaderNotReady", "the new leader is still applying earlier commits; retry"));
         }
         Ok(())
@@ -139,7 +145,7 @@ impl CommitLog for ClusterLog {
         if progress.stopped {
             return Err(cluster_error("ClusterStopped", "this cluster member is shutting down"));
         }
-        shared.leader_ready(&progress)?;
+        shared.leader_ready()?;
         if seq != progress.appended_seq + 1 {
             return Err(Error::internal(format!("cluster append of seq {seq} after {}", progress.appended_seq)));
         }

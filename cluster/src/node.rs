@@ -15,7 +15,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
 
-use crate::commit_log::{cluster_error, ClusterLog, Progress, Shared};
+use crate::commit_log::{caught_up, cluster_error, ClusterLog, Progress, Shared};
 use crate::config::ClusterConfig;
 use crate::log_store::LogStore;
 use crate::network::Network;
@@ -107,14 +107,15 @@ impl ClusterNode {
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind(&addr))
             .map_err(|e| io_error("BindFailed", format!("cannot listen on {addr}: {e}")))?;
-        // Raft::new re-applies committed entries, which must run on a worker thread.
+        // Attached before Raft::new, which re-applies the committed entries
+        // (on a worker thread, as applying blocks).
+        graph.attach_log(Arc::new(ClusterLog { shared: shared.clone() }));
         let id = config.id;
         let raft = runtime
             .block_on(runtime.spawn(async move { Raft::new(id, raft_config, Network, log, sm).await }))
             .map_err(|e| io_error("RaftFailed", e))?
             .map_err(|e| io_error("RaftFailed", e))?;
         let _ = shared.raft.set(raft.clone());
-        graph.attach_log(Arc::new(ClusterLog { shared: shared.clone() }));
         let changes = Arc::new(Changes::default());
         let tasks = vec![
             runtime.spawn(rpc_server::serve(listener, raft.clone())),
@@ -222,9 +223,9 @@ impl ClusterNode {
     pub fn wait_for_leader(&self, timeout: Duration) -> Result<NodeId> {
         let deadline = Instant::now() + timeout;
         loop {
-            let status = self.status();
-            if let Some(leader) = status.leader {
-                if leader != self.id || self.shared.lock().ready_term == Some(status.term) {
+            let metrics = self.raft.metrics().borrow().clone();
+            if let Some(leader) = metrics.current_leader {
+                if leader != self.id || caught_up(self.id, &metrics) {
                     return Ok(leader);
                 }
             }
@@ -274,7 +275,8 @@ impl ClusterNode {
             task.abort();
         }
         runtime.shutdown_timeout(Duration::from_secs(2));
-        self.shared.graph.detach_log();
+        // Never detach: the graph would take writes no one replicates.
+        self.shared.graph.attach_log(Arc::new(StoppedLog));
         tracing::info!(id = self.id, "cluster member stopped");
     }
 }
@@ -282,6 +284,24 @@ impl ClusterNode {
 impl Drop for ClusterNode {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+/// The log of a member that was shut down: it refuses every commit (and
+/// drops the graph's reference to the member's shared state).
+struct StoppedLog;
+
+impl plexus_storage::CommitLog for StoppedLog {
+    fn append(&self, _seq: u64, _changes: &plexus_storage::ChangeSet) -> Result<()> {
+        Err(cluster_error("ClusterStopped", "this cluster member is shut down"))
+    }
+
+    fn wait_durable(&self, _seq: u64) -> Result<()> {
+        Err(cluster_error("ClusterStopped", "this cluster member is shut down"))
+    }
+
+    fn is_fatal(&self, _error: &Error) -> bool {
+        false
     }
 }
 

@@ -50,6 +50,7 @@ impl StateMachine {
         let expected_seq = progress.committed_seq + 1;
         if commit.seq != expected_seq {
             self.counters.rejected.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(seq = commit.seq, expected_seq, origin = commit.origin, "commit entry skipped");
             return Ok(Applied::Rejected { expected_seq });
         }
         if commit.origin == shared.id && progress.in_flight.get(&commit.seq) == Some(&commit.proposal) {
@@ -69,7 +70,10 @@ impl StateMachine {
         let applied = shared.graph.apply(&changes);
         APPLYING.set(false);
         match applied {
-            Ok(seq) if seq == commit.seq => Ok(Applied::Commit(seq)),
+            Ok(seq) if seq == commit.seq => {
+                shared.mark_committed(&mut shared.lock(), seq);
+                Ok(Applied::Commit(seq))
+            }
             Ok(seq) => Err(StorageIOError::apply(log_id, any(format!("commit {} applied as {seq}", commit.seq))).into()),
             Err(e) => Err(StorageIOError::apply(log_id, any(format!("commit {} does not apply: {}", commit.seq, e))).into()),
         }
@@ -116,13 +120,7 @@ impl RaftStateMachine<TypeConfig> for StateMachine {
         let mut out = Vec::new();
         for entry in entries {
             let applied = match &entry.payload {
-                EntryPayload::Blank => {
-                    if entry.log_id.leader_id.node_id == self.shared.id {
-                        // Everything before this leader's term is applied now.
-                        self.shared.lock().ready_term = Some(entry.log_id.leader_id.term);
-                    }
-                    Applied::Other
-                }
+                EntryPayload::Blank => Applied::Other,
                 EntryPayload::Membership(m) => {
                     self.membership = StoredMembership::new(Some(entry.log_id), m.clone());
                     Applied::Other
