@@ -81,7 +81,10 @@ mod tests {
     fn decoding_garbage_is_an_error() {
         let bytes = encode(&(1u64, "x".to_string())).unwrap();
         assert_eq!(decode::<(u64, String)>(&bytes).unwrap(), (1, "x".to_string()));
-        assert!(decode::<(u64, String)>(&bytes[..3]).is_err());
+        assert!(decode::<(u64, String)>(&bytes[..bytes.len() - 1]).is_err());
+        let mut trailing = bytes.clone();
+        trailing.push(0);
+        assert!(decode::<(u64, String)>(&trailing).is_err());
         assert!(decode::<String>(&[0xfb, 0xff, 0xff, 0xff, 0xff]).is_err());
     }
 }
