@@ -56,9 +56,7 @@ pub(crate) struct Progress {
 /// writes build on the committed state.
 pub(crate) fn caught_up(id: NodeId, metrics: &openraft::RaftMetrics<NodeId, crate::types::Member>) -> bool {
     metrics.state == ServerState::Leader
-        && metrics
-            .last_applied
-            .is_some_and(|l| l.leader_id.term == metrics.current_term && l.leader_id.node_id == id)
+        && metrics.last_applied.is_some_and(|l| l.leader_id.term == metrics.current_term && l.leader_id.node_id == id)
 }
 
 /// What a member's log, proposer and state machine share.
@@ -89,7 +87,11 @@ impl Shared {
         let metrics = raft.metrics().borrow().clone();
         if metrics.state != ServerState::Leader {
             let leader = metrics.current_leader.and_then(|id| {
-                metrics.membership_config.membership().get_node(&id).map(|m| format!(" (member {id}, bolt {})", m.bolt_addr))
+                metrics
+                    .membership_config
+                    .membership()
+                    .get_node(&id)
+                    .map(|m| format!(" (member {id}, bolt {})", m.bolt_addr))
             });
             return Err(cluster_error(
                 "NotALeader",

@@ -98,7 +98,8 @@ fn scan_segment(path: &Path, first: u64) -> std::io::Result<SegmentScan> {
         if crc32c::crc32c(payload) != crc {
             break Some("checksum mismatch".into());
         }
-        let entry: Entry = codec::decode(payload).map_err(|e| bad(format!("a checksummed entry does not decode: {e}")))?;
+        let entry: Entry =
+            codec::decode(payload).map_err(|e| bad(format!("a checksummed entry does not decode: {e}")))?;
         out.push((offset as u64, entry));
         offset += FRAME_HEADER + len;
     };

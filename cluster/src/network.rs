@@ -72,7 +72,9 @@ impl Peer {
             let _ = stream.set_nodelay(true);
             self.conn = Some(stream);
         }
-        let Some(stream) = self.conn.as_mut() else { return Err(CallError::Network(std::io::Error::other("no connection"))) };
+        let Some(stream) = self.conn.as_mut() else {
+            return Err(CallError::Network(std::io::Error::other("no connection")));
+        };
         write_frame(stream, payload).await.map_err(CallError::Network)?;
         let frame = read_frame(stream)
             .await
@@ -100,7 +102,10 @@ impl Peer {
     }
 
     fn unexpected<E: std::error::Error>(&self) -> RPCError<NodeId, Member, E> {
-        let e = std::io::Error::new(std::io::ErrorKind::InvalidData, format!("member {} answered another RPC", self.target));
+        let e = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("member {} answered another RPC", self.target),
+        );
         RPCError::Network(NetworkError::new(&e))
     }
 }

@@ -252,13 +252,7 @@ impl ClusterNode {
     pub fn status(&self) -> ClusterStatus {
         let metrics = self.raft.metrics().borrow().clone();
         let progress = self.shared.lock();
-        ClusterStatus::new(
-            &metrics,
-            progress.committed_seq,
-            self.shared.graph.seq(),
-            &self.counters,
-            &self.changes,
-        )
+        ClusterStatus::new(&metrics, progress.committed_seq, self.shared.graph.seq(), &self.counters, &self.changes)
     }
 
     /// Stops Raft and the listener. Writes waiting for replication fail.

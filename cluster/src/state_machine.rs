@@ -44,7 +44,9 @@ impl StateMachine {
         StateMachine { shared, counters, last_applied, membership }
     }
 
-    fn apply_commit(&self, log_id: LogId, commit: &Commit) -> Result<Applied, StorageError> {
+    /// Applies one commit entry; an error means this member cannot follow
+    /// the log (it would diverge), which stops it.
+    fn apply_commit(&self, commit: &Commit) -> Result<Applied, String> {
         let shared = &self.shared;
         let mut progress = shared.lock();
         let expected_seq = progress.committed_seq + 1;
@@ -63,9 +65,9 @@ impl StateMachine {
         drop(progress);
         if stale_head {
             // Local commits built on a state this entry supersedes can never commit.
-            shared.discard_in_flight(None).map_err(|e| StorageIOError::apply(log_id, any(e.message)))?;
+            shared.discard_in_flight(None).map_err(|e| e.message)?;
         }
-        let changes = decode_change_set(&commit.changes).map_err(|e| StorageIOError::apply(log_id, any(e.message)))?;
+        let changes = decode_change_set(&commit.changes).map_err(|e| e.message)?;
         APPLYING.set(true);
         let applied = shared.graph.apply(&changes);
         APPLYING.set(false);
@@ -74,8 +76,8 @@ impl StateMachine {
                 shared.mark_committed(&mut shared.lock(), seq);
                 Ok(Applied::Commit(seq))
             }
-            Ok(seq) => Err(StorageIOError::apply(log_id, any(format!("commit {} applied as {seq}", commit.seq))).into()),
-            Err(e) => Err(StorageIOError::apply(log_id, any(format!("commit {} does not apply: {}", commit.seq, e))).into()),
+            Ok(seq) => Err(format!("commit {} applied as {seq}", commit.seq)),
+            Err(e) => Err(format!("commit {} does not apply: {e}", commit.seq)),
         }
     }
 }
@@ -125,7 +127,8 @@ impl RaftStateMachine<TypeConfig> for StateMachine {
                     self.membership = StoredMembership::new(Some(entry.log_id), m.clone());
                     Applied::Other
                 }
-                EntryPayload::Normal(commit) => tokio::task::block_in_place(|| self.apply_commit(entry.log_id, commit))?,
+                EntryPayload::Normal(commit) => tokio::task::block_in_place(|| self.apply_commit(commit))
+                    .map_err(|e| StorageIOError::apply(entry.log_id, any(e)))?,
             };
             self.last_applied = Some(entry.log_id);
             out.push(applied);
@@ -152,7 +155,11 @@ impl RaftStateMachine<TypeConfig> for StateMachine {
         Ok(Box::new(Cursor::new(Vec::new())))
     }
 
-    async fn install_snapshot(&mut self, meta: &SnapshotMeta, snapshot: Box<Cursor<Vec<u8>>>) -> Result<(), StorageError> {
+    async fn install_snapshot(
+        &mut self,
+        meta: &SnapshotMeta,
+        snapshot: Box<Cursor<Vec<u8>>>,
+    ) -> Result<(), StorageError> {
         let shared = self.shared.clone();
         let (m, packed) = (meta.clone(), snapshot.into_inner());
         let result = tokio::task::block_in_place(|| -> Result<u64, String> {
