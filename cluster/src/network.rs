@@ -2,6 +2,8 @@
 //! request frame and a response frame (`[u32 length][bincode]`), reconnected
 //! after any error. The server side is in `rpc_server`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use openraft::error::{InstallSnapshotError, NetworkError, RPCError, RaftError, RemoteError, Unreachable};
@@ -32,15 +34,33 @@ pub enum RpcResponse {
     BadRequest(String),
 }
 
+/// Cuts a member off the network (for failure tests and for fencing a
+/// member by hand): its calls fail as unreachable and the calls it receives
+/// are dropped.
+#[derive(Clone, Default)]
+pub struct Isolation(Arc<AtomicBool>);
+
+impl Isolation {
+    pub fn set(&self, isolated: bool) {
+        self.0.store(isolated, Ordering::SeqCst);
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 /// Makes a [`Peer`] per target member.
 #[derive(Clone, Default)]
-pub struct Network;
+pub struct Network {
+    pub isolation: Isolation,
+}
 
 impl RaftNetworkFactory<TypeConfig> for Network {
     type Network = Peer;
 
     async fn new_client(&mut self, target: NodeId, node: &Member) -> Peer {
-        Peer { target, addr: node.raft_addr.clone(), conn: None }
+        Peer { target, addr: node.raft_addr.clone(), conn: None, isolation: self.isolation.clone() }
     }
 }
 
@@ -49,6 +69,7 @@ pub struct Peer {
     target: NodeId,
     addr: String,
     conn: Option<TcpStream>,
+    isolation: Isolation,
 }
 
 enum CallError {
@@ -67,6 +88,9 @@ impl CallError {
 
 impl Peer {
     async fn exchange(&mut self, payload: &[u8]) -> Result<RpcResponse, CallError> {
+        if self.isolation.is_set() {
+            return Err(CallError::Unreachable(std::io::Error::other("this member is isolated")));
+        }
         if self.conn.is_none() {
             let stream = TcpStream::connect(&self.addr).await.map_err(CallError::Unreachable)?;
             let _ = stream.set_nodelay(true);

@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use crate::commit_log::{caught_up, cluster_error, ClusterLog, Progress, Shared};
 use crate::config::ClusterConfig;
 use crate::log_store::LogStore;
-use crate::network::Network;
+use crate::network::{Isolation, Network};
 use crate::state_machine::{SmCounters, StateMachine};
 use crate::status::{ClusterStatus, Role};
 use crate::types::{Applied, Commit, Member, NodeId, Raft};
@@ -42,6 +42,7 @@ pub struct ClusterNode {
     raft: Raft,
     counters: Arc<SmCounters>,
     changes: Arc<Changes>,
+    isolation: Isolation,
     tasks: Mutex<Vec<JoinHandle<()>>>,
     runtime: Mutex<Option<Runtime>>,
     _lock: File,
@@ -111,14 +112,16 @@ impl ClusterNode {
         // (on a worker thread, as applying blocks).
         graph.attach_log(Arc::new(ClusterLog { shared: shared.clone() }));
         let id = config.id;
+        let isolation = Isolation::default();
+        let network = Network { isolation: isolation.clone() };
         let raft = runtime
-            .block_on(runtime.spawn(async move { Raft::new(id, raft_config, Network, log, sm).await }))
+            .block_on(runtime.spawn(async move { Raft::new(id, raft_config, network, log, sm).await }))
             .map_err(|e| io_error("RaftFailed", e))?
             .map_err(|e| io_error("RaftFailed", e))?;
         let _ = shared.raft.set(raft.clone());
         let changes = Arc::new(Changes::default());
         let tasks = vec![
-            runtime.spawn(rpc_server::serve(listener, raft.clone())),
+            runtime.spawn(rpc_server::serve(listener, raft.clone(), isolation.clone())),
             runtime.spawn(propose(rx, shared.clone())),
             runtime.spawn(watch_changes(raft.clone(), changes.clone())),
         ];
@@ -129,6 +132,7 @@ impl ClusterNode {
             raft,
             counters,
             changes,
+            isolation,
             tasks: Mutex::new(tasks),
             runtime: Mutex::new(Some(runtime)),
             _lock: lock,
@@ -253,6 +257,12 @@ impl ClusterNode {
         let metrics = self.raft.metrics().borrow().clone();
         let progress = self.shared.lock();
         ClusterStatus::new(&metrics, progress.committed_seq, self.shared.graph.seq(), &self.counters, &self.changes)
+    }
+
+    /// Cuts this member off from the others (`true`) or reconnects it: a
+    /// network partition for failure tests, or fencing a member by hand.
+    pub fn isolate(&self, isolated: bool) {
+        self.isolation.set(isolated);
     }
 
     /// Stops Raft and the listener. Writes waiting for replication fail.

@@ -5,17 +5,17 @@
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::codec::{decode, encode, read_frame, write_frame};
-use crate::network::{RpcRequest, RpcResponse};
+use crate::network::{Isolation, RpcRequest, RpcResponse};
 use crate::types::Raft;
 
-pub async fn serve(listener: TcpListener, raft: Raft) {
+pub async fn serve(listener: TcpListener, raft: Raft, isolation: Isolation) {
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
                 let _ = stream.set_nodelay(true);
-                let raft = raft.clone();
+                let (raft, isolation) = (raft.clone(), isolation.clone());
                 tokio::spawn(async move {
-                    if let Err(why) = connection(stream, raft).await {
+                    if let Err(why) = connection(stream, raft, isolation).await {
                         tracing::warn!(%peer, "Raft RPC connection closed: {why}");
                     }
                 });
@@ -28,8 +28,11 @@ pub async fn serve(listener: TcpListener, raft: Raft) {
     }
 }
 
-async fn connection(mut stream: TcpStream, raft: Raft) -> Result<(), String> {
+async fn connection(mut stream: TcpStream, raft: Raft, isolation: Isolation) -> Result<(), String> {
     while let Some(frame) = read_frame(&mut stream).await.map_err(|e| e.to_string())? {
+        if isolation.is_set() {
+            return Err("this member is isolated".into());
+        }
         let response = match decode::<RpcRequest>(&frame) {
             Ok(RpcRequest::Append(rpc)) => RpcResponse::Append(raft.append_entries(rpc).await),
             Ok(RpcRequest::Vote(rpc)) => RpcResponse::Vote(raft.vote(rpc).await),

@@ -87,11 +87,18 @@ pub struct SnapshotBuilder {
     shared: Arc<Shared>,
     counters: Arc<SmCounters>,
     snapshot: Arc<plexus_storage::Snapshot>,
+    /// The committed sequence when the builder was made: the snapshot must hold exactly it.
+    committed_seq: u64,
     meta: SnapshotMeta,
 }
 
 impl RaftSnapshotBuilder<TypeConfig> for SnapshotBuilder {
     async fn build_snapshot(&mut self) -> Result<Snapshot<TypeConfig>, StorageError> {
+        if self.snapshot.seq() != self.committed_seq {
+            let why =
+                format!("the graph is at {} and the state machine at {}", self.snapshot.seq(), self.committed_seq);
+            return Err(StorageIOError::write_snapshot(Some(self.meta.signature()), any(why)).into());
+        }
         let dir = self.shared.dir.clone();
         let (snapshot, meta) = (self.snapshot.clone(), self.meta.clone());
         let packed = tokio::task::spawn_blocking(move || {
@@ -147,6 +154,7 @@ impl RaftStateMachine<TypeConfig> for StateMachine {
             shared: self.shared.clone(),
             counters: self.counters.clone(),
             snapshot,
+            committed_seq: self.shared.lock().committed_seq,
             meta: SnapshotMeta { last_log_id: last, last_membership: self.membership.clone(), snapshot_id: id },
         }
     }

@@ -194,3 +194,35 @@ fn a_restarted_member_recovers_from_its_own_disk() {
     let seq = retry_write(&cluster, leader, 80);
     assert_eq!(cluster.converged(seq), (0..=80).collect());
 }
+
+#[test]
+fn an_isolated_leader_discards_its_unreplicated_writes_and_follows_the_new_leader() {
+    let cluster = Cluster::start(3);
+    let old = cluster.leader(Duration::from_secs(10));
+    let old_graph = cluster.node(old).graph();
+    write(&old_graph, 1).unwrap();
+    cluster.converged(1);
+    cluster.node(old).isolate(true);
+    // The cut-off leader cannot get a majority: the write is not acknowledged.
+    let e = write(&old_graph, 666).unwrap_err();
+    assert!(["ReplicationTimeout", "NotALeader", "NotCommitted"].contains(&e.detail), "{e}");
+    // The others elect a leader and take different writes at the same sequence numbers.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let new = loop {
+        let others: Vec<_> = cluster.running().into_iter().filter(|id| *id != old).collect();
+        if let Some(id) = others.iter().find(|id| cluster.node(**id).wait_for_leader(Duration::ZERO) == Ok(**id)) {
+            break *id;
+        }
+        assert!(Instant::now() < deadline, "no new leader among the others");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    for i in 2..=4 {
+        write(&cluster.node(new).graph(), i).unwrap();
+    }
+    cluster.node(old).isolate(false);
+    let seq = retry_write(&cluster, cluster.leader(Duration::from_secs(10)), 5);
+    let values = cluster.converged(seq);
+    assert_eq!(values, BTreeSet::from([1, 2, 3, 4, 5]));
+    assert!(old_graph.failure().is_none());
+    assert_ne!(cluster.node(old).role(), Role::Leader);
+}
