@@ -226,3 +226,31 @@ fn an_isolated_leader_discards_its_unreplicated_writes_and_follows_the_new_leade
     assert!(old_graph.failure().is_none());
     assert_ne!(cluster.node(old).role(), Role::Leader);
 }
+
+#[test]
+fn a_lost_leaders_unreplicated_log_tail_is_replaced_after_restart() {
+    let mut cluster = Cluster::start(3);
+    let old = cluster.leader(Duration::from_secs(10));
+    write(&cluster.node(old).graph(), 1).unwrap();
+    cluster.converged(1);
+    let others: Vec<_> = cluster.running().into_iter().filter(|id| *id != old).collect();
+    // The leader logs a write no one else gets, then goes down.
+    cluster.node(old).isolate(true);
+    assert!(write(&cluster.node(old).graph(), 666).is_err());
+    cluster.stop(old);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let new = loop {
+        if let Some(id) = others.iter().find(|id| cluster.node(**id).wait_for_leader(Duration::ZERO) == Ok(**id)) {
+            break *id;
+        }
+        assert!(Instant::now() < deadline, "no new leader among the others");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    for i in 2..=3 {
+        write(&cluster.node(new).graph(), i).unwrap();
+    }
+    // Back from its disk (with the stray entry), it must take the new leader's log instead.
+    cluster.restart(old);
+    let seq = retry_write(&cluster, cluster.leader(Duration::from_secs(10)), 4);
+    assert_eq!(cluster.converged(seq), BTreeSet::from([1, 2, 3, 4]));
+}
