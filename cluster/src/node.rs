@@ -178,8 +178,9 @@ impl ClusterNode {
     pub fn remove_member(&self, id: NodeId) -> Result<()> {
         let status = self.status();
         if status.voters.contains(&id) {
+            // Not retained as a learner: the member leaves altogether.
             let voters = status.voters.iter().copied().filter(|v| *v != id).collect();
-            self.change(ChangeMembers::ReplaceAllVoters(voters))?;
+            return self.change(ChangeMembers::ReplaceAllVoters(voters));
         }
         self.change(ChangeMembers::RemoveNodes(BTreeSet::from([id])))
     }

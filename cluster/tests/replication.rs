@@ -164,6 +164,14 @@ fn a_late_learner_catches_up_from_a_snapshot_and_the_log() {
     let status = cluster.node(leader).status();
     assert_eq!(status.learners, vec![4]);
     assert!(status.lag.contains_key(&4), "{status:?}");
+    // Promoted to a voter, then removed again.
+    cluster.node(leader).set_voters(BTreeSet::from([1, 2, 3, 4])).unwrap();
+    assert_eq!(cluster.node(leader).status().voters, vec![1, 2, 3, 4]);
+    assert_eq!(cluster.node(4).role(), Role::Follower);
+    cluster.node(leader).remove_member(4).unwrap();
+    let status = cluster.node(leader).status();
+    assert_eq!((status.voters, status.learners), (vec![1, 2, 3], vec![]));
+    assert!(!status.members.contains_key(&4));
 }
 
 #[test]
