@@ -82,7 +82,7 @@ impl Shared {
     }
 
     /// Whether this member is the leader and has caught up with its term.
-    fn leader_ready(&self) -> std::result::Result<(), Error> {
+    pub fn leader_ready(&self) -> std::result::Result<(), Error> {
         let Some(raft) = self.raft.get() else { return Err(cluster_error("NotALeader", "the cluster is starting")) };
         let metrics = raft.metrics().borrow().clone();
         if metrics.state != ServerState::Leader {

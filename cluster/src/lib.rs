@@ -38,10 +38,18 @@
 //!   length checked; a bad frame closes only that connection.
 //! - **Embedding** ([`ClusterNode`]): a member runs on its own tokio
 //!   runtime, so the server calls it from any thread: `start`, `graph()` (to
-//!   build a `Database` on), `initialize`, `add_learner`, `set_voters`,
-//!   `remove_member`, `campaign` (openraft 0.9 has no leader transfer: the
-//!   target campaigns), `wait_for_seq` (bookmarks), `status()` (role, term,
-//!   leader, positions, replication lag, elections, snapshots).
+//!   build a `Database` on), `check_writable` (refuse a write transaction on
+//!   a non-leader before it takes the writer lock, which replication needs),
+//!   `initialize`, `add_learner`, `set_voters`, `remove_member`, `campaign`
+//!   (openraft 0.9 has no leader transfer: the target campaigns),
+//!   `wait_for_seq` (bookmarks), `status()` (role, term, leader, positions,
+//!   replication lag, elections, snapshots), `isolate` (a partition, for
+//!   failure tests or fencing by hand).
+//! - **Not yet**: snapshots travel packed in memory (openraft 0.9's chunked
+//!   install), so their size is bounded by memory; seeding a new cluster
+//!   from a backup is not done (every member would need the same seed and
+//!   a new member joining before the first purge would replay onto an empty
+//!   graph).
 
 pub mod codec;
 pub mod commit_log;

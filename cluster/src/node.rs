@@ -155,6 +155,15 @@ impl ClusterNode {
         self.shared.graph.clone()
     }
 
+    /// Ok if this member takes writes now (it is the leader and has applied
+    /// its term's first entry), else the `NotALeader` or `LeaderNotReady`
+    /// error to answer with. Check it before starting a write transaction:
+    /// a write transaction holds the graph's writer lock, which replication
+    /// on a follower also needs.
+    pub fn check_writable(&self) -> Result<()> {
+        self.shared.leader_ready()
+    }
+
     /// Makes a new cluster of `voters` (this member among them). Call on one member only.
     pub fn initialize(&self, voters: BTreeMap<NodeId, Member>) -> Result<()> {
         self.block_on(self.raft.initialize(voters))?.map_err(|e| cluster_error("InitializeFailed", e.to_string()))

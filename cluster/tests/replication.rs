@@ -28,6 +28,7 @@ fn three_voters_elect_a_leader_and_replicate_writes() {
         assert_eq!(node.role(), Role::Follower);
         assert_eq!(node.leader().map(|(l, _)| l), Some(leader));
         // A write on a follower is refused, never applied locally.
+        assert_eq!(node.check_writable().unwrap_err().detail, "NotALeader");
         let e = write(&node.graph(), 999).unwrap_err();
         assert_eq!(e.detail, "NotALeader", "{e}");
         assert!(e.message.contains(&format!("member {leader}")), "{}", e.message);
@@ -37,6 +38,7 @@ fn three_voters_elect_a_leader_and_replicate_writes() {
     let status = cluster.node(leader).status();
     assert_eq!((status.committed_seq, status.visible_seq, status.voters.len()), (50, 50, 3));
     assert_eq!(status.role.access(), "writer");
+    cluster.node(leader).check_writable().unwrap();
 }
 
 #[test]
