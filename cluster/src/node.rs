@@ -35,7 +35,9 @@ pub(crate) struct Changes {
     pub terms: AtomicU64,
 }
 
-/// One member of a cluster, running.
+/// One member of a cluster, running. Its methods block (they drive the
+/// member's own runtime): call them from plain threads or `spawn_blocking`,
+/// never from inside an async task.
 pub struct ClusterNode {
     id: NodeId,
     shared: Arc<Shared>,
