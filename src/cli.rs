@@ -35,6 +35,13 @@ pub enum Command {
     /// statement is durable (in the WAL) before its result prints; the data
     /// stays in the data directory across restarts. Input can also be piped
     /// in: `echo 'RETURN 1;' | plexus shell`.
+    ///
+    /// With --connect the same shell runs Cypher on a server over Bolt
+    /// (a Plexus or Neo4j server; Gremlin needs the server's HTTP endpoint).
+    #[command(after_help = "Examples:\n  \
+        plexus shell --data-dir db\n  \
+        plexus shell --connect bolt://localhost:7687\n  \
+        plexus shell --connect bolt+ssc://ann@db.example.com:7687 --password secret")]
     Shell(ShellArgs),
     /// Run Cypher statements (or Gremlin traversals) on the data directory and print the results.
     ///
@@ -242,17 +249,31 @@ pub struct ServeArgs {
     /// The HTTP port (`/openCypher`, `/gremlin`, `/status`, `/metrics`).
     #[arg(long, value_name = "PORT", default_value_t = 8182)]
     pub http_port: u16,
-    /// Time limit of a query or transaction (0: none): a read stops between
-    /// rows and an explicit transaction past it fails and rolls back; an
-    /// auto-commit write runs to completion.
+    /// Time limit of a query or transaction (0: none): a running query is
+    /// stopped at its next batch and its writes roll back; an explicit
+    /// transaction past it fails and rolls back.
     #[arg(long, value_name = "MS", default_value_t = 120_000)]
     pub query_timeout_ms: u64,
+    /// Memory one query may hold (0: no limit): rows it sorts, writes or
+    /// materializes and any batch in flight; past it the query fails
+    /// (Bolt: Neo.TransientError.General.MemoryPoolOutOfMemoryError, HTTP:
+    /// MemoryLimitExceededException) and the server goes on.
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    pub query_memory_limit_mb: u64,
     /// Refuse connections beyond this many.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub max_connections: usize,
     /// Require Bolt basic authentication against the users of `plexus user add`.
     #[arg(long)]
     pub auth: bool,
+    /// Serve both ports over TLS only, with this PEM certificate chain (leaf
+    /// first): Bolt drivers then connect with `bolt+s://` or `neo4j+s://`
+    /// (`+ssc` for a self-signed certificate), HTTP is https. Needs --tls-key.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Arguments of `plexus shell`.
@@ -260,6 +281,19 @@ pub struct ServeArgs {
 pub struct ShellArgs {
     #[command(flatten)]
     pub store: StoreArgs,
+    /// Run statements on the server at URI instead of a local data directory:
+    /// bolt:// or neo4j:// (host[:port], port 7687 by default), bolt+s:// and
+    /// neo4j+s:// for TLS with a certificate the system trusts, bolt+ssc://
+    /// and neo4j+ssc:// for TLS with any certificate (self-signed). User info
+    /// in the URI (`bolt://user:password@host`) logs in.
+    #[arg(long, value_name = "URI", conflicts_with_all = ["data_dir", "in_memory"])]
+    pub connect: Option<String>,
+    /// The user to log in as with --connect (basic auth).
+    #[arg(long, requires = "connect")]
+    pub user: Option<String>,
+    /// The password of --user.
+    #[arg(long, requires = "connect")]
+    pub password: Option<String>,
 }
 
 /// `plexus snapshot ...`.

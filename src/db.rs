@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, RwLock};
 
 use plexus_exec::ops::{build, Operator, ProfileSlots};
-use plexus_exec::{Batch, ExecContext};
+use plexus_exec::{Batch, ExecContext, QueryGuard};
 use plexus_planner::explain::explain;
 use plexus_planner::rules::{Optimizer, OptimizerContext};
 use plexus_planner::{LogicalPlan, Statistics};
@@ -108,12 +108,15 @@ impl Prepared {
         }
     }
 
-    fn read_context(&self, snapshot: Arc<Snapshot>, params: &Params) -> ExecContext {
-        ExecContext::read(snapshot, params.clone()).with_procedures(self.procedures.clone())
+    /// Each statement starts with nothing counted against the guard's memory cap.
+    fn read_context(&self, snapshot: Arc<Snapshot>, params: &Params, guard: &Arc<QueryGuard>) -> ExecContext {
+        guard.statement_started();
+        ExecContext::read(snapshot, params.clone()).with_procedures(self.procedures.clone()).with_guard(guard.clone())
     }
 
-    fn write_context(&self, txn: WriteTxn, params: &Params) -> ExecContext {
-        ExecContext::write(txn, params.clone()).with_procedures(self.procedures.clone())
+    fn write_context(&self, txn: WriteTxn, params: &Params, guard: &Arc<QueryGuard>) -> ExecContext {
+        guard.statement_started();
+        ExecContext::write(txn, params.clone()).with_procedures(self.procedures.clone()).with_guard(guard.clone())
     }
 }
 
@@ -126,6 +129,10 @@ pub struct Database {
     optimizer: Arc<Optimizer>,
     /// Shared by clones; replaced (copy on write) when a procedure is registered.
     procedures: Arc<RwLock<Arc<Procedures>>>,
+    /// The limits of queries run through this handle (none unless `guarded`).
+    guard: Arc<QueryGuard>,
+    /// Statements that would write fail before they run (`read_only`).
+    read_only: bool,
 }
 
 impl Default for Database {
@@ -147,7 +154,33 @@ impl Database {
             store: None,
             optimizer: Arc::new(Optimizer::default()),
             procedures: Arc::new(RwLock::new(Arc::new(Procedures::with_builtins()))),
+            guard: QueryGuard::unlimited(),
+            read_only: false,
         }
+    }
+
+    /// The same database, with every query run through the returned handle
+    /// (and through transactions begun from it) held to `guard`: its
+    /// deadline, its cancel flag and its memory cap. The server makes one
+    /// per request or transaction; cancelling the guard stops the query at
+    /// its next batch with a `QueryCancelled` error.
+    pub fn guarded(&self, guard: Arc<QueryGuard>) -> Database {
+        Database { guard, ..self.clone() }
+    }
+
+    /// The same database, refusing every statement that would write (with
+    /// `TransactionError.AccessMode`) before it runs: a driver's read
+    /// routing, a read replica.
+    pub fn read_only(&self) -> Database {
+        Database { read_only: true, ..self.clone() }
+    }
+
+    /// Fails for a write plan on a read-only handle.
+    fn check_access(&self, prepared: &Prepared) -> Result<()> {
+        if self.read_only && prepared.plan.writes() {
+            return Err(txn_error(ACCESS_MODE, "Writing in read access mode not allowed"));
+        }
+        Ok(())
     }
 
     /// Opens (creating if needed) the data directory `dir`: its state is
@@ -238,15 +271,16 @@ impl Database {
             return Ok(result);
         }
         prepared.check_parameters(params)?;
+        self.check_access(&prepared)?;
         if prepared.plan.writes() {
             let txn = self.graph.begin_write()?;
-            let ctx = prepared.write_context(txn, params);
+            let ctx = prepared.write_context(txn, params, &self.guard);
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
             txn.commit()?;
             return Ok(finish(prepared, rows, stats, profile));
         }
-        let ctx = prepared.read_context(snapshot, params);
+        let ctx = prepared.read_context(snapshot, params, &self.guard);
         if prepared.mode == Some(ExplainMode::Profile) {
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             return Ok(finish(prepared, rows, stats, profile));
@@ -262,14 +296,15 @@ impl Database {
     /// maps `Value::Map` (non-string keys as text, e.g. `v[1]`, `T.id`).
     pub fn execute_gremlin(&self, traversal: &str, params: &Params) -> Result<QueryResult> {
         let prepared = self.prepare_gremlin(traversal, &self.graph.snapshot(), params)?;
+        self.check_access(&prepared)?;
         if prepared.plan.writes() {
-            let ctx = prepared.write_context(self.graph.begin_write()?, params);
+            let ctx = prepared.write_context(self.graph.begin_write()?, params, &self.guard);
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
             txn.commit()?;
             return Ok(finish(prepared, rows, stats, profile));
         }
-        let ctx = prepared.read_context(self.graph.snapshot(), params);
+        let ctx = prepared.read_context(self.graph.snapshot(), params, &self.guard);
         let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
         Ok(finish(prepared, rows, stats, profile))
     }
@@ -281,8 +316,16 @@ impl Database {
     }
 
     fn prepare_gremlin(&self, text: &str, snapshot: &Snapshot, params: &Params) -> Result<Prepared> {
-        let traversal = crate::gremlin::parse(text)?;
-        let lowered = crate::gremlin::lower::lower(&traversal, params)?;
+        self.prepare_gremlin_ast(&crate::gremlin::parse(text)?, snapshot, params)
+    }
+
+    fn prepare_gremlin_ast(
+        &self,
+        traversal: &crate::gremlin::Traversal,
+        snapshot: &Snapshot,
+        params: &Params,
+    ) -> Result<Prepared> {
+        let lowered = crate::gremlin::lower::lower(traversal, params)?;
         let stats = planner_statistics(snapshot);
         let plan = self.optimizer.optimize(lowered.plan, &OptimizerContext { statistics: &stats });
         Ok(Prepared {
@@ -400,31 +443,58 @@ pub struct Transaction {
 impl Transaction {
     /// Run a statement inside the transaction; its rows are materialized.
     pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
+        self.run(|db, snapshot| db.prepare(query, snapshot), params)
+    }
+
+    /// Run a Gremlin traversal (parsed text or a driver's bytecode) inside the transaction.
+    pub fn execute_gremlin(&mut self, traversal: &crate::gremlin::Traversal, params: &Params) -> Result<QueryResult> {
+        self.run(|db, snapshot| db.prepare_gremlin_ast(traversal, snapshot, params), params)
+    }
+
+    /// The version the transaction sees now, its own writes included.
+    pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
+        match &self.state {
+            TxnState::Reading(s) => Some(s.clone()),
+            TxnState::Writing(t) => Some(t.view()),
+            TxnState::Finished => None,
+        }
+    }
+
+    fn run(
+        &mut self,
+        prepare: impl FnOnce(&Database, &Snapshot) -> Result<Prepared>,
+        params: &Params,
+    ) -> Result<QueryResult> {
         if self.failed {
             return Err(txn_error("TransactionFailed", "The transaction failed earlier and can only be rolled back"));
         }
-        let result = self.execute_inner(query, params);
+        let result = self.execute_inner(prepare, params);
         if result.is_err() {
             self.failed = true;
         }
         result
     }
 
-    fn execute_inner(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
+    fn execute_inner(
+        &mut self,
+        prepare: impl FnOnce(&Database, &Snapshot) -> Result<Prepared>,
+        params: &Params,
+    ) -> Result<QueryResult> {
         let snapshot = match &self.state {
             TxnState::Reading(s) => s.clone(),
             TxnState::Writing(t) => t.view(),
             TxnState::Finished => return Err(txn_error("TransactionClosed", "The transaction is closed")),
         };
-        let prepared = self.db.prepare(query, &snapshot)?;
+        let prepared = prepare(&self.db, &snapshot)?;
         if prepared.mode == Some(ExplainMode::Explain) {
             let mut result = QueryResult::new(prepared.columns, Box::new(std::iter::empty()));
             result.plan = Some(explain(&prepared.plan, None));
             return Ok(result);
         }
         prepared.check_parameters(params)?;
+        self.db.check_access(&prepared)?;
         if !prepared.plan.writes() {
-            let ctx = prepared.read_context(snapshot, params);
+            let ctx = prepared.read_context(snapshot, params, &self.db.guard);
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             return Ok(finish(prepared, rows, stats, profile));
         }
@@ -432,7 +502,7 @@ impl Transaction {
             TxnState::Writing(t) => t,
             _ => self.db.graph.begin_write()?,
         };
-        let ctx = prepared.write_context(txn, params);
+        let ctx = prepared.write_context(txn, params, &self.db.guard);
         let outcome = run_to_end(&prepared, &ctx);
         let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
         self.state = TxnState::Writing(txn);
@@ -459,6 +529,9 @@ impl Transaction {
         }
     }
 }
+
+/// `Error::detail` of a write refused by a read-only handle.
+pub const ACCESS_MODE: &str = "AccessMode";
 
 fn txn_error(detail: &'static str, message: &str) -> Error {
     Error::new(ErrorClass::TransactionError, detail, Phase::Runtime, message)

@@ -19,7 +19,7 @@ use plexus_storage::GraphConfig;
 
 use cli::{
     Cli, Command, CsvDialect, ExportArgs, GenerateCommand, GraphFormat, ImportArgs, LoadArgs, QueryArgs, RestoreArgs,
-    ServeArgs, SnapshotCommand, StoreArgs, UserCommand,
+    ServeArgs, ShellArgs, SnapshotCommand, StoreArgs, UserCommand,
 };
 
 fn main() -> ExitCode {
@@ -40,6 +40,7 @@ fn main() -> ExitCode {
     }
     let outcome = match cli.command {
         Command::Serve(args) => serve(&args),
+        Command::Shell(args) if args.connect.is_some() => remote_shell(&args),
         Command::Shell(args) => open(&args.store).and_then(|db| finish(&db, plexus::shell::run(&db))),
         Command::Query(args) => query(&args),
         Command::Snapshot(command) => snapshot(command),
@@ -79,6 +80,11 @@ fn open(store: &StoreArgs) -> io::Result<Database> {
 /// `plexus serve`: serves until ctrl-c or SIGTERM, then closes the store cleanly.
 fn serve(args: &ServeArgs) -> io::Result<bool> {
     plexus::server::init_logging();
+    // A bad certificate stops the server before it touches the data directory.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(plexus::server::tls::Tls::from_pem_files(cert, key)?),
+        _ => None,
+    };
     let db = open(&args.store)?;
     if let Some(store) = db.store() {
         let r = store.recovery();
@@ -102,12 +108,29 @@ fn serve(args: &ServeArgs) -> io::Result<bool> {
         bolt_addr: std::net::SocketAddr::new(args.listen, args.bolt_port),
         http_addr: Some(std::net::SocketAddr::new(args.listen, args.http_port)),
         query_timeout: timeout,
+        query_memory_limit: (args.query_memory_limit_mb > 0)
+            .then(|| usize::try_from(args.query_memory_limit_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX)),
         max_connections: args.max_connections,
         authenticator,
+        tls,
         ..Default::default()
     };
     let outcome = plexus::server::run(db.clone(), config).map(|()| true);
     finish(&db, outcome)
+}
+
+/// `plexus shell --connect URI`: the shell on a server over Bolt.
+fn remote_shell(args: &ShellArgs) -> io::Result<bool> {
+    let uri = args.connect.as_deref().unwrap_or_default();
+    let mut target = plexus::client::Target::parse(uri).map_err(io::Error::other)?;
+    if let Some(user) = &args.user {
+        target.user = Some(user.clone());
+    }
+    if let Some(password) = &args.password {
+        target.password = Some(password.clone());
+    }
+    let remote = plexus::shell::remote::Remote::connect(target).map_err(io::Error::other)?;
+    plexus::shell::run_on(Box::new(remote))
 }
 
 /// Closes the database (final checkpoint) after `outcome`, reporting either's error.

@@ -83,4 +83,23 @@ mod tests {
         assert!(expand(os(&["plexus", "serve", "--config", f])).is_err());
         assert!(expand(os(&["plexus", "serve", "--config", "/nonexistent.toml"])).unwrap_err().contains("cannot read"));
     }
+
+    #[test]
+    fn tls_files_can_be_set_in_the_config_file() {
+        use clap::Parser;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plexus.toml");
+        std::fs::write(&file, "tls_cert = \"server.crt\"\ntls_key = \"server.key\"\n").unwrap();
+        let args = expand(os(&["plexus", "serve", "--config", file.to_str().unwrap()])).unwrap();
+        let Ok(crate::cli::Cli { command: crate::cli::Command::Serve(serve) }) = crate::cli::Cli::try_parse_from(args)
+        else {
+            panic!("parse failed")
+        };
+        assert_eq!(serve.tls_cert.as_deref(), Some(std::path::Path::new("server.crt")));
+        assert_eq!(serve.tls_key.as_deref(), Some(std::path::Path::new("server.key")));
+        // One without the other is refused by the command line itself.
+        std::fs::write(&file, "tls_cert = \"server.crt\"\n").unwrap();
+        let args = expand(os(&["plexus", "serve", "--config", file.to_str().unwrap()])).unwrap();
+        assert!(crate::cli::Cli::try_parse_from(args).is_err());
+    }
 }

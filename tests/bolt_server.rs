@@ -562,6 +562,92 @@ fn reads_past_the_query_timeout_fail() {
     assert_eq!(reply.meta("code"), Some(&s("Neo.ClientError.Transaction.TransactionTimedOut")));
 }
 
+/// A complete directed graph on 30 nodes: trails of up to 12 hops from one
+/// node number in the quadrillions, so counting them never finishes.
+fn complete_graph() -> Database {
+    let db = Database::in_memory();
+    for q in ["UNWIND range(0, 29) AS i CREATE (:K {i: i})", "MATCH (a:K), (b:K) WHERE a <> b CREATE (a)-[:E]->(b)"] {
+        db.execute(q, &Default::default()).and_then(|r| r.collect_rows()).expect("graph");
+    }
+    db
+}
+
+const ENDLESS: &str = "MATCH (a:K {i: 0})-[:E*1..12]->(b) RETURN count(*) AS trails";
+
+/// The summary after RUN + PULL of `query`, and how long it took.
+fn run_to_summary(c: &mut Client, query: &str) -> (Reply, Duration) {
+    let started = std::time::Instant::now();
+    c.send(&run(query, map(&[])));
+    c.send(&pull(-1));
+    let mut reply = c.recv();
+    while matches!(reply.tag, SUCCESS | RECORD) && reply.meta("t_last").is_none() && reply.meta("code").is_none() {
+        reply = c.recv();
+    }
+    (reply, started.elapsed())
+}
+
+#[test]
+fn a_running_query_stops_at_its_time_limit() {
+    let config = ServerConfig { query_timeout: Some(Duration::from_millis(300)), ..loopback() };
+    let server = TestServer::start(complete_graph(), config);
+    let mut c = Client::ready(server.bolt);
+    let (reply, took) = run_to_summary(&mut c, ENDLESS);
+    assert_eq!(reply.tag, FAILURE, "{reply:?}");
+    assert_eq!(reply.meta("code"), Some(&s("Neo.ClientError.Transaction.TransactionTimedOut")));
+    assert!(took < Duration::from_secs(10), "stopped after {took:?}");
+    c.send(&msg(0x0F, vec![]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    assert_eq!(c.single("RETURN 1 AS one", map(&[])), int(1));
+}
+
+#[test]
+fn reset_cancels_a_running_query() {
+    let server = TestServer::start(complete_graph(), loopback());
+    let mut c = Client::ready(server.bolt);
+    let started = std::time::Instant::now();
+    c.send(&run(ENDLESS, map(&[])));
+    c.send(&pull(-1));
+    assert_eq!(c.recv().tag, SUCCESS, "RUN");
+    std::thread::sleep(Duration::from_millis(300));
+    c.send(&msg(0x0F, vec![]));
+    let pulled = c.recv();
+    assert_eq!(pulled.meta("code"), Some(&s("Neo.ClientError.Transaction.Terminated")), "{pulled:?}");
+    assert_eq!(c.recv().tag, SUCCESS, "RESET");
+    assert!(started.elapsed() < Duration::from_secs(10), "cancelled after {:?}", started.elapsed());
+    assert_eq!(c.single("RETURN 2 AS two", map(&[])), int(2));
+}
+
+#[test]
+fn a_query_over_its_memory_limit_fails_and_the_connection_goes_on() {
+    let config = ServerConfig { query_memory_limit: Some(1 << 20), ..loopback() };
+    let server = TestServer::start(complete_graph(), config);
+    let mut c = Client::ready(server.bolt);
+    for query in [ENDLESS, "UNWIND range(1, 300000) AS x RETURN x ORDER BY x DESC LIMIT 1"] {
+        let (reply, _) = run_to_summary(&mut c, query);
+        assert_eq!(reply.meta("code"), Some(&s("Neo.TransientError.General.MemoryPoolOutOfMemoryError")), "{query}");
+        c.send(&msg(0x0F, vec![]));
+        assert_eq!(c.recv().tag, SUCCESS);
+    }
+    // Small queries fit.
+    assert_eq!(c.single("UNWIND range(1, 1000) AS x RETURN max(x) AS m", map(&[])), int(1000));
+}
+
+#[test]
+fn writes_routed_as_reads_are_refused_before_they_run() {
+    let server = TestServer::new();
+    let mut c = Client::ready(server.bolt);
+    c.send(&msg(0x10, vec![s("CREATE (:Refused)"), map(&[]), map(&[("mode", s("r"))])]));
+    c.send(&pull(-1));
+    assert_eq!(c.recv().meta("code"), Some(&s("Neo.ClientError.Statement.AccessMode")));
+    assert_eq!(c.recv().tag, IGNORED);
+    c.send(&msg(0x0F, vec![]));
+    assert_eq!(c.recv().tag, SUCCESS);
+    c.send(&msg(0x10, vec![s("MATCH (n:Refused) RETURN count(n) AS c"), map(&[]), map(&[("mode", s("r"))])]));
+    c.send(&pull(-1));
+    assert_eq!(c.recv().tag, SUCCESS);
+    assert_eq!(c.recv().record(), &[int(0)]);
+}
+
 #[test]
 fn an_idle_transaction_past_its_timeout_is_rolled_back_and_frees_the_writer() {
     let server = TestServer::new();

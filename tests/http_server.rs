@@ -174,4 +174,30 @@ fn with_an_authenticator_open_cypher_needs_basic_credentials() {
     assert_eq!((status, serde_json::from_str::<Json>(&body).expect("json")), (200, json!({"results": [{"n": 1}]})));
     let (status, _, _) = server.request("GET", "/status", None, b"");
     assert_eq!(status, 200, "health checks need no credentials");
+    let (status, _, _) = server.request("GET", "/metrics", None, b"");
+    assert_eq!(status, 401, "the metrics need credentials");
+    let (status, _, body) = server.request_with("GET", "/metrics", "Authorization: Basic YW5uOnB3\r\n", None, b"");
+    assert_eq!(status, 200);
+    assert!(body.contains("plexus_"), "{body}");
+}
+
+#[test]
+fn a_query_past_the_time_limit_is_stopped_with_neptunes_error() {
+    let server =
+        TestServer::start_with(ServerConfig { query_timeout: Some(Duration::from_millis(200)), ..Default::default() });
+    let form = Some("application/x-www-form-urlencoded");
+    for q in [
+        "UNWIND+range(0%2C+29)+AS+i+CREATE+(%3AK+%7Bi%3A+i%7D)",
+        "MATCH+(a%3AK)%2C+(b%3AK)+WHERE+a+%3C%3E+b+CREATE+(a)-%5B%3AE%5D-%3E(b)",
+    ] {
+        let (status, _, body) = server.request("POST", "/openCypher", form, format!("query={q}").as_bytes());
+        assert_eq!(status, 200, "{body}");
+    }
+    let started = std::time::Instant::now();
+    // Trails of up to 12 hops in a complete graph of 30 nodes: it would never finish.
+    let endless = "query=MATCH+(a%3AK+%7Bi%3A+0%7D)-%5B%3AE*1..12%5D-%3E(b)+RETURN+count(*)+AS+n";
+    let (status, _, body) = server.request("POST", "/openCypher", form, endless.as_bytes());
+    let body: Json = serde_json::from_str(&body).expect("json");
+    assert_eq!((status, body["code"].as_str()), (500, Some("TimeLimitExceededException")), "{body}");
+    assert!(started.elapsed() < Duration::from_secs(10), "stopped after {:?}", started.elapsed());
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use plexus_storage::{Error, Result, Snapshot, Value, WriteTxn};
 
 use crate::batch::{array_value, Column};
+use crate::guard::QueryGuard;
 
 /// What a query changed.
 #[derive(Debug, Default)]
@@ -47,6 +48,7 @@ pub struct ExecContext {
     procedures: Option<Arc<dyn ProcedureRegistry>>,
     /// "Now" for the whole statement: seconds and nanos since the epoch.
     pub statement_time: (i64, u32),
+    guard: Arc<QueryGuard>,
 }
 
 impl ExecContext {
@@ -57,6 +59,7 @@ impl ExecContext {
             counters: WriteCounters::default(),
             procedures: None,
             statement_time: crate::scalar::temporal::realtime(),
+            guard: QueryGuard::unlimited(),
         }
     }
 
@@ -67,7 +70,19 @@ impl ExecContext {
             counters: WriteCounters::default(),
             procedures: None,
             statement_time: crate::scalar::temporal::realtime(),
+            guard: QueryGuard::unlimited(),
         }
+    }
+
+    /// Run under `guard`: its deadline, cancel flag and memory cap.
+    pub fn with_guard(mut self, guard: Arc<QueryGuard>) -> Self {
+        self.guard = guard;
+        self
+    }
+
+    /// The query's limits; operators check it between batches.
+    pub fn guard(&self) -> &QueryGuard {
+        &self.guard
     }
 
     /// The procedures `CALL` can run.

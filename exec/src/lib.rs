@@ -5,8 +5,10 @@ pub mod batch;
 pub mod context;
 pub mod eval;
 pub mod gremlin;
+pub mod guard;
 pub mod ops;
 pub mod scalar;
 
 pub use batch::{Batch, Column};
 pub use context::{ExecContext, ProcedureRegistry, WriteCounters};
+pub use guard::QueryGuard;

@@ -6,7 +6,7 @@ pub mod ast;
 mod lexer;
 mod literal;
 pub mod lower;
-mod names;
+pub(crate) mod names;
 mod parser;
 #[cfg(test)]
 mod tests;

@@ -24,6 +24,8 @@ pub enum Language {
 pub enum Protocol {
     Bolt,
     Http,
+    /// The Gremlin Server WebSocket on the HTTP port.
+    WebSocket,
 }
 
 impl Language {
@@ -40,6 +42,7 @@ impl Protocol {
         match self {
             Protocol::Bolt => "bolt",
             Protocol::Http => "http",
+            Protocol::WebSocket => "websocket",
         }
     }
 }
@@ -91,7 +94,9 @@ impl Metrics {
         registry.register(Box::new(uptime.clone()))?;
         // Present from the first scrape, at zero, so rates start from a known value.
         connections.with_label_values(&["bolt"]).set(0);
-        for (language, protocol) in [("cypher", "bolt"), ("cypher", "http"), ("gremlin", "http")] {
+        connections.with_label_values(&["websocket"]).set(0);
+        for (language, protocol) in [("cypher", "bolt"), ("cypher", "http"), ("gremlin", "http"), ("gremlin", "websocket")]
+        {
             for outcome in ["ok", "error"] {
                 queries.with_label_values(&[language, protocol, outcome]);
             }

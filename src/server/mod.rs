@@ -3,7 +3,8 @@
 //! (Gremlin scripts answered in GraphSON 3, as TinkerPop's HTTP endpoint
 //! does), `/status` and `/metrics` (Prometheus; `metrics.rs` holds the one
 //! registry, shared through `SessionConfig` and `HttpState`). The Gremlin
-//! Server WebSocket comes later, as a route on the same HTTP router.
+//! Server WebSocket (`gremlin_ws/`: GraphBinary v1 and GraphSON 3, bytecode,
+//! scripts, sessions, SASL) upgrades GETs of `/gremlin` on the same router.
 //!
 //! How a Bolt connection runs (`bolt/connection.rs`): the async task reads
 //! bytes and reassembles every complete request; the batch goes to the
@@ -20,8 +21,11 @@
 //! `http/errors.rs` (Neptune exception names).
 
 pub mod bolt;
+pub mod fuzz_entry;
+pub mod gremlin_ws;
 pub mod http;
 pub mod metrics;
+pub mod tls;
 
 use std::future::Future;
 use std::io;
@@ -58,6 +62,8 @@ pub struct ServerConfig {
     pub database_name: String,
     /// A limit on each transaction and each auto-commit read (none by default).
     pub query_timeout: Option<Duration>,
+    /// What one query may hold in memory, in bytes (none by default).
+    pub query_memory_limit: Option<usize>,
     /// Connections beyond this are closed as soon as they are accepted.
     pub max_connections: usize,
     /// The largest Bolt message or HTTP body accepted (a Bolt client sending more is disconnected).
@@ -69,6 +75,8 @@ pub struct ServerConfig {
     /// How long open connections get to finish their current work at shutdown.
     pub shutdown_grace: Duration,
     pub authenticator: Arc<dyn Authenticator>,
+    /// When set, both ports speak only TLS (Bolt drivers use `bolt+s://` or `neo4j+s://`, HTTP is https).
+    pub tls: Option<tls::Tls>,
 }
 
 impl Default for ServerConfig {
@@ -79,12 +87,14 @@ impl Default for ServerConfig {
             advertised_address: None,
             database_name: "neo4j".into(),
             query_timeout: None,
+            query_memory_limit: None,
             max_connections: 1000,
             max_message_size: 64 * 1024 * 1024,
             handshake_timeout: Duration::from_secs(10),
             bolt_versions: bolt::handshake::SUPPORTED.to_vec(),
             shutdown_grace: Duration::from_secs(5),
             authenticator: Arc::new(AcceptAll),
+            tls: None,
         }
     }
 }
@@ -97,9 +107,11 @@ impl std::fmt::Debug for ServerConfig {
             .field("advertised_address", &self.advertised_address)
             .field("database_name", &self.database_name)
             .field("query_timeout", &self.query_timeout)
+            .field("query_memory_limit", &self.query_memory_limit)
             .field("max_connections", &self.max_connections)
             .field("max_message_size", &self.max_message_size)
             .field("bolt_versions", &self.bolt_versions)
+            .field("tls", &self.tls.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -146,18 +158,21 @@ impl Server {
         let metrics =
             Arc::new(metrics::Metrics::new().map_err(|e| io::Error::other(format!("cannot set up the metrics: {e}")))?);
         let http = self.http.map(|listener| {
-            let state = Arc::new(http::HttpState::new(
+            let mut state = http::HttpState::new(
                 self.db.clone(),
                 self.config.query_timeout,
                 self.config.authenticator.clone(),
                 metrics.clone(),
-            ));
+            );
+            state.query_memory_limit = self.config.query_memory_limit;
+            let state = Arc::new(state);
             let router = http::router(state, self.config.max_message_size);
             let mut stopped = stopped.clone();
             if let Ok(addr) = listener.local_addr() {
-                info!(address = %addr, "HTTP server listening");
+                info!(address = %addr, tls = self.config.tls.is_some(), "HTTP server listening");
             }
-            tokio::spawn(http::serve(listener, router, async move {
+            let tls = self.config.tls.clone().map(|tls| (tls, self.config.handshake_timeout));
+            tokio::spawn(http::serve(listener, router, tls, async move {
                 let _ = stopped.changed().await;
             }))
         });
@@ -170,6 +185,7 @@ impl Server {
                 advertised_address: advertised,
                 route_ttl_seconds: ROUTE_TTL_SECONDS,
                 query_timeout: self.config.query_timeout,
+                query_memory_limit: self.config.query_memory_limit,
                 authenticator: self.config.authenticator.clone(),
                 metrics,
             }),
@@ -180,7 +196,7 @@ impl Server {
         let slots = Arc::new(Semaphore::new(self.config.max_connections));
         let mut connections = JoinSet::new();
         let next_id = AtomicU64::new(1);
-        info!(address = %bolt_addr, "Bolt server listening");
+        info!(address = %bolt_addr, tls = self.config.tls.is_some(), "Bolt server listening");
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
@@ -189,9 +205,16 @@ impl Server {
                     Ok((socket, peer)) => match slots.clone().try_acquire_owned() {
                         Ok(permit) => {
                             let id = next_id.fetch_add(1, Ordering::Relaxed);
-                            let (ctx, stopped) = (ctx.clone(), stopped.clone());
+                            let (ctx, stopped, tls) = (ctx.clone(), stopped.clone(), self.config.tls.clone());
                             connections.spawn(async move {
-                                serve_connection(socket, peer, id, ctx, stopped).await;
+                                let _ = socket.set_nodelay(true);
+                                match tls {
+                                    None => serve_connection(socket, peer, id, ctx, stopped).await,
+                                    Some(tls) => match tls.accept(socket, ctx.handshake_timeout).await {
+                                        Ok(stream) => serve_connection(stream, peer, id, ctx, stopped).await,
+                                        Err(reason) => warn!(conn = id, %peer, %reason, "closing: TLS handshake failed"),
+                                    },
+                                }
                                 drop(permit);
                             });
                         }

@@ -1,17 +1,19 @@
 //! The interactive shell (`plexus shell`) and the batch runner behind
 //! `plexus query`, with the pieces they share: statement splitting, error
-//! carets, `:commands` and parameters.
+//! carets, `:commands` and parameters. The shell runs on a [`Backend`]: the
+//! embedded database, or a server over Bolt (`plexus shell --connect`).
 
+pub mod backend;
 pub mod batch;
 pub mod caret;
 pub mod commands;
 pub mod exec;
 pub mod params;
+pub mod remote;
 pub mod report;
 pub mod statement_splitter;
 
 use std::io::{self, IsTerminal, Write};
-use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use rustyline::error::ReadlineError;
@@ -19,6 +21,7 @@ use rustyline::DefaultEditor;
 
 use crate::db::{Database, Params};
 use crate::format::OutputFormat;
+use backend::{Backend, Embedded};
 use commands::Command;
 
 const PROMPT: &str = "plexus> ";
@@ -32,9 +35,9 @@ pub enum Flow {
     Quit,
 }
 
-/// The shell's state: the database, the parameters and unfinished input.
+/// The shell's state: where statements run, the parameters and unfinished input.
 pub struct Shell<'a> {
-    db: &'a Database,
+    backend: Box<dyn Backend + 'a>,
     params: Params,
     buffer: String,
     /// How many statements or commands failed, for the exit code of scripts.
@@ -46,7 +49,12 @@ pub struct Shell<'a> {
 impl<'a> Shell<'a> {
     /// A shell on `db` with no parameters.
     pub fn new(db: &'a Database) -> Self {
-        Shell { db, params: Params::new(), buffer: String::new(), errors: 0, language: exec::Language::Cypher }
+        Shell::on(Box::new(Embedded { db }))
+    }
+
+    /// A shell on `backend` (a server, for `--connect`) with no parameters.
+    pub fn on(backend: Box<dyn Backend + 'a>) -> Self {
+        Shell { backend, params: Params::new(), buffer: String::new(), errors: 0, language: exec::Language::Cypher }
     }
 
     /// The prompt for the next line.
@@ -110,8 +118,8 @@ impl<'a> Shell<'a> {
             Command::Help => writeln!(out, "{}", commands::HELP)?,
             Command::Quit => return Ok(Flow::Quit),
             Command::Explain(query) if exec::language_of(query, self.language) == exec::Language::Gremlin => {
-                let plan = self.guarded(|db, p| db.explain_gremlin(query, p));
-                if let Some(plan) = self.settle(plan, |e| caret::render_error(e, query), err)? {
+                let plan = self.backend.explain_gremlin(query, &self.params);
+                if let Some(plan) = self.settle(plan, err)? {
                     writeln!(out, "{}", plan.trim_end())?;
                 }
             }
@@ -125,8 +133,8 @@ impl<'a> Shell<'a> {
             }
             Command::Profile(query) => self.run_statement(&format!("PROFILE {query}"), out, err)?,
             Command::Param { name, expr } => {
-                let value = self.guarded(|db, p| params::evaluate(db, expr, p));
-                if let Some(value) = self.settle(value, |e| params::render_error(e, expr), err)? {
+                let value = self.backend.evaluate(expr, &self.params);
+                if let Some(value) = self.settle(value, err)? {
                     writeln!(out, "${name} => {value}")?;
                     self.params.insert(name.to_string(), value);
                 }
@@ -142,6 +150,11 @@ impl<'a> Shell<'a> {
                 writeln!(out, "Parameters cleared.")?;
             }
             Command::Gremlin => {
+                if let Some(why) = self.backend.gremlin_unavailable() {
+                    self.errors += 1;
+                    writeln!(err, "{why}")?;
+                    return Ok(Flow::Continue);
+                }
                 self.language = exec::Language::Gremlin;
                 writeln!(out, "Statements are Gremlin traversals now (:cypher switches back).")?;
             }
@@ -163,49 +176,33 @@ impl<'a> Shell<'a> {
     /// Run `query`; on failure print the error and return `None`.
     fn execute(&mut self, query: &str, err: &mut dyn Write) -> io::Result<Option<exec::Outcome>> {
         let language = exec::language_of(query, self.language);
-        let outcome = self.guarded(|db, p| exec::run_in(db, language, query, p));
-        self.settle(outcome, |e| caret::render_error(e, query), err)
+        let outcome = self.backend.run(language, query, &self.params);
+        self.settle(outcome, err)
     }
 
-    /// The value of a guarded call, or `None` after printing its error (or the
-    /// crash notice) and counting the failure.
-    fn settle<T>(
-        &mut self,
-        result: Option<Result<T, plexus_storage::Error>>,
-        render: impl FnOnce(&plexus_storage::Error) -> String,
-        err: &mut dyn Write,
-    ) -> io::Result<Option<T>> {
-        let message = match result {
-            Some(Ok(value)) => return Ok(Some(value)),
-            Some(Err(e)) => render(&e),
-            None => CRASHED.to_string(),
-        };
-        self.errors += 1;
-        writeln!(err, "{message}").map(|()| None)
-    }
-
-    /// Call into the database, surviving a panic in it (`None`): a bug in the
-    /// engine should not end the user's session.
-    fn guarded<T>(&self, f: impl FnOnce(&Database, &Params) -> T) -> Option<T> {
-        panic::catch_unwind(AssertUnwindSafe(|| f(self.db, &self.params))).ok()
+    /// The value of a call, or `None` after printing its error and counting the failure.
+    fn settle<T>(&mut self, result: Result<T, backend::Rendered>, err: &mut dyn Write) -> io::Result<Option<T>> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(message) => {
+                self.errors += 1;
+                writeln!(err, "{message}").map(|()| None)
+            }
+        }
     }
 }
-
-const CRASHED: &str = "InternalError: the query crashed the engine (a bug; please report it)";
 
 /// Run the interactive shell on stdin until `:quit` or end of input. Without a
 /// terminal it reads plain lines, so scripts can be piped in; then the result
 /// is false if anything failed (for the exit code).
 pub fn run(db: &Database) -> io::Result<bool> {
+    run_on(Box::new(Embedded { db }))
+}
+
+/// [`run`] with statements going to `backend`.
+pub fn run_on<'a>(backend: Box<dyn Backend + 'a>) -> io::Result<bool> {
     let interactive = io::stdin().is_terminal();
-    let place = match db.store() {
-        Some(store) => {
-            let r = store.recovery();
-            format!("data directory {} (commit {}, {} replayed from the WAL)", store.dir().display(), r.seq, r.replayed)
-        }
-        None => "in-memory database (nothing is saved)".to_string(),
-    };
-    let banner = format!("Plexus {} — {place}. Type :help for help.", env!("CARGO_PKG_VERSION"));
+    let banner = format!("Plexus {} — {}. Type :help for help.", env!("CARGO_PKG_VERSION"), backend.describe());
     if interactive {
         println!("{banner}");
     } else {
@@ -218,7 +215,7 @@ pub fn run(db: &Database) -> io::Result<bool> {
         // A missing or unreadable history file is not worth a word.
         let _ = editor.load_history(path);
     }
-    let mut shell = Shell::new(db);
+    let mut shell = Shell::on(backend);
     let (mut out, mut err) = (io::stdout(), io::stderr());
     loop {
         let prompt = shell.prompt();

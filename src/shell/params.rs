@@ -8,7 +8,7 @@ use crate::db::{Database, Params};
 
 /// The query that evaluates `expr`. `AS v` goes on its own line so a `//`
 /// comment at the end of the expression cannot swallow it.
-fn query_for(expr: &str) -> String {
+pub(crate) fn query_for(expr: &str) -> String {
     format!("{PREFIX}{expr}\nAS v")
 }
 

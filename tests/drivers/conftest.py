@@ -5,7 +5,7 @@ loopback port for Bolt (without `{port}`, `--bolt-port PORT` is appended) and
 `{http_port}` by another for HTTP. The default is
 `$CARGO_TARGET_DIR/debug/plexus serve --in-memory --bolt-port {port} --http-port {http_port}`. To test a server
 that is already running instead, set PLEXUS_BOLT_ADDR=host:port (and
-PLEXUS_HTTP_ADDR=host:port for the HTTP tests);
+PLEXUS_HTTP_ADDR=host:port for the HTTP and Gremlin WebSocket tests);
 PLEXUS_SERVER_LOG=FILE keeps the started server's log.
 """
 

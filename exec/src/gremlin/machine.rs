@@ -238,6 +238,11 @@ impl<'a> Machine<'a> {
         let mut current = input;
         let mut result = Ok(());
         for step in &t.steps {
+            if let Err(e) = self.ctx.guard().check() {
+                result = Err(e);
+                current = Vec::new();
+                break;
+            }
             match steps::apply(self, step, current) {
                 Ok(mut next) => {
                     if !self.track_paths && next.len() > 1000 {

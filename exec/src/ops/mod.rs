@@ -8,6 +8,7 @@ mod delete;
 mod distinct;
 mod expand;
 mod filter;
+mod guarded;
 mod foreach;
 mod gremlin_traversal;
 mod load_csv;
@@ -38,6 +39,7 @@ use plexus_storage::Result;
 
 use crate::batch::Batch;
 use crate::context::ExecContext;
+use crate::guard::batch_bytes;
 
 /// Rows per batch produced by scans (a morsel).
 pub const MORSEL_SIZE: usize = 4096;
@@ -75,7 +77,7 @@ fn build_node(
 ) -> Result<Box<dyn Operator>> {
     use LogicalPlan::*;
     if let Some(op) = parallel_scan(plan, argument, profile, slot) {
-        return Ok(op);
+        return Ok(Box::new(guarded::GuardedOp::new(op)));
     }
     let my_slot = *slot;
     *slot += 1;
@@ -179,6 +181,7 @@ fn build_node(
         Produce { input: i, columns } => Box::new(produce::ProduceOp::new(input(i)?, columns.clone())),
     };
     *slot = input_slot.max(input_slot_start);
+    let op: Box<dyn Operator> = Box::new(guarded::GuardedOp::new(op));
     Ok(match profile {
         Some(slots) => Box::new(profiled::ProfiledOp::new(op, slots.clone(), my_slot)),
         None => op,
@@ -255,11 +258,29 @@ pub fn drain_once(done: &mut bool, input: &mut dyn Operator, ctx: &ExecContext) 
     sort::concat_batches(batches, ctx)
 }
 
-/// Pull every batch of an operator.
+/// Pull every batch of an operator, counting them against the query's
+/// memory cap until the statement ends.
 pub fn drain(op: &mut dyn Operator, ctx: &ExecContext) -> Result<Vec<Batch>> {
     let mut out = Vec::new();
     while let Some(b) = op.next(ctx)? {
         if !b.is_empty() {
+            ctx.guard().retain(batch_bytes(&b))?;
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+/// Pull every batch of an operator whose output the caller drops soon (a
+/// subplan run per outer batch): checked against the memory cap while it
+/// is collected, not counted afterwards.
+pub fn drain_transient(op: &mut dyn Operator, ctx: &ExecContext) -> Result<Vec<Batch>> {
+    let mut out = Vec::new();
+    let mut bytes = 0usize;
+    while let Some(b) = op.next(ctx)? {
+        if !b.is_empty() {
+            bytes = bytes.saturating_add(batch_bytes(&b));
+            ctx.guard().admit(bytes)?;
             out.push(b);
         }
     }

@@ -90,6 +90,7 @@ impl ParallelScanOp {
     }
 
     fn run_morsel(&self, start: u64, filter: &Option<Expr>, ctx: &ExecContext) -> Result<Batch> {
+        ctx.guard().check()?;
         let snapshot = ctx.snapshot();
         let t = Instant::now();
         let end = (start + MORSEL_SIZE as u64).min(snapshot.node_capacity());
@@ -111,6 +112,7 @@ impl ParallelScanOp {
         for (stage, slot) in &self.stages {
             let t = Instant::now();
             batch = stage.apply(batch, ctx)?;
+            ctx.guard().admit(crate::guard::batch_bytes(&batch))?;
             self.record(*slot, batch.len, t.elapsed().as_nanos() as u64);
         }
         Ok(batch)

@@ -179,6 +179,7 @@ impl Operator for ShortestPathOp {
                 if from.is_null(i) || to.is_null(i) {
                     continue;
                 }
+                ctx.guard().check()?;
                 for path in search.paths(from.value(i), to.value(i)) {
                     rows.push(i as u32);
                     lists.push(Value::List(path.into_iter().map(|r| snapshot.rel_value(r)).collect()));

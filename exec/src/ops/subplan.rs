@@ -10,7 +10,7 @@ use arrow_array::{UInt32Array, UInt64Array};
 use plexus_planner::LogicalPlan;
 use plexus_storage::{Result, Value};
 
-use super::{build, drain};
+use super::{build, drain_transient};
 use crate::batch::{Batch, Column};
 use crate::context::ExecContext;
 use crate::eval::row::Env;
@@ -31,7 +31,7 @@ pub fn number_rows(batch: &Batch, name: &str) -> Batch {
 /// Run `plan` with `argument` as its Argument rows.
 pub fn run(plan: &LogicalPlan, argument: &Batch, ctx: &ExecContext) -> Result<Vec<Batch>> {
     let mut op = build(plan, argument, None)?;
-    drain(op.as_mut(), ctx)
+    drain_transient(op.as_mut(), ctx)
 }
 
 /// For every row of the subplan's output, the outer row it came from.

@@ -2,6 +2,8 @@
 //! that never reuses a relationship within one path (Cypher's trail
 //! semantics). The relationship variable is bound to the list of hops.
 
+use std::cell::Cell;
+
 use arrow_array::{Array, UInt32Array, UInt64Array};
 use plexus_planner::{Direction, ExpandMode, Expr};
 use plexus_storage::{Error, NodeId, RelId, Result, Snapshot, Value};
@@ -11,6 +13,7 @@ use super::Operator;
 use crate::batch::{Batch, Column};
 use crate::context::ExecContext;
 use crate::eval::Evaluator;
+use crate::guard::QueryGuard;
 
 pub struct VarExpandSpec {
     pub from: String,
@@ -43,16 +46,27 @@ struct Walk<'a> {
     max: u64,
     required: &'a [(plexus_storage::KeyId, Value)],
     target: Option<NodeId>,
+    guard: &'a QueryGuard,
+    visits: Cell<u64>,
 }
 
+/// How often a walk looks at the query guard (one walk can explode).
+const GUARD_EVERY: u64 = 4096;
+
 impl Walk<'_> {
-    fn run(&self, node: NodeId, path: &mut Vec<RelId>, out: &mut Vec<(Vec<RelId>, NodeId)>) {
+    fn run(&self, node: NodeId, path: &mut Vec<RelId>, out: &mut Vec<(Vec<RelId>, NodeId)>) -> Result<()> {
+        let visits = self.visits.get() + 1;
+        self.visits.set(visits);
+        if visits % GUARD_EVERY == 0 {
+            self.guard.check()?;
+            self.guard.admit(out.len() * (std::mem::size_of::<(Vec<RelId>, NodeId)>() + 8 * path.len()))?;
+        }
         let depth = path.len() as u64;
         if depth >= self.min && self.target.is_none_or(|t| t == node) {
             out.push((path.clone(), node));
         }
         if depth >= self.max {
-            return;
+            return Ok(());
         }
         let mut next = Vec::new();
         self.snapshot.expand(node, self.direction, self.types, &mut next);
@@ -61,9 +75,10 @@ impl Walk<'_> {
                 continue;
             }
             path.push(rel);
-            self.run(nbr, path, out);
+            self.run(nbr, path, out)?;
             path.pop();
         }
+        Ok(())
     }
 
     fn matches(&self, rel: RelId) -> bool {
@@ -131,8 +146,10 @@ impl Operator for VarExpandOp {
                     max: self.spec.max.unwrap_or(u64::MAX),
                     required: &required,
                     target,
+                    guard: ctx.guard(),
+                    visits: Cell::new(0),
                 };
-                walk.run(from.value(i), &mut Vec::new(), &mut found);
+                walk.run(from.value(i), &mut Vec::new(), &mut found)?;
             } else if self.spec.min == 0 && target.is_none_or(|t| t == from.value(i)) {
                 found.push((Vec::new(), from.value(i)));
             }

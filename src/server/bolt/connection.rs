@@ -7,8 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 use tracing::{debug, info, warn};
 
@@ -38,15 +37,14 @@ enum Incoming {
     Malformed(String),
 }
 
-/// Serve one connection until the client leaves, it misbehaves, or `stop` turns true.
-pub async fn serve_connection(
-    mut socket: TcpStream,
+/// Serve one connection (TCP, or TLS over it) until the client leaves, it misbehaves, or `stop` turns true.
+pub async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
+    mut socket: S,
     peer: SocketAddr,
     id: u64,
     ctx: Arc<ConnectionContext>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let _ = socket.set_nodelay(true);
     let version = match tokio::time::timeout(ctx.handshake_timeout, handshake(&mut socket, &ctx.versions)).await {
         Ok(Ok(Some(v))) => v,
         Ok(Ok(None)) => return,
@@ -64,9 +62,13 @@ pub async fn serve_connection(
     let mut session = Some(Session::new(ctx.db.clone(), ctx.session.clone(), version, format!("bolt-{id}")));
     let mut dechunker = Dechunker::new(ctx.max_message_size);
     let mut buf = vec![0u8; 64 * 1024];
+    // Requests read but not handled yet; reading stops after a malformed one.
+    let mut queued: Vec<Incoming> = Vec::new();
     loop {
-        let batch = take_requests(&mut dechunker, ctx.max_message_size);
-        if batch.is_empty() {
+        if !ends_in_malformed(&queued) {
+            queued.extend(take_requests(&mut dechunker, ctx.max_message_size));
+        }
+        if queued.is_empty() {
             let deadline = session.as_ref().and_then(Session::transaction_deadline);
             let read = tokio::select! {
                 r = socket.read(&mut buf) => r,
@@ -95,7 +97,9 @@ pub async fn serve_connection(
             }
             continue;
         }
+        let batch = std::mem::take(&mut queued);
         let Some(mut s) = session.take() else { break };
+        let cancel = s.cancel_handle();
         // Big results reach the socket while the session still produces them.
         let (chunks, mut chunks_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
         let work = tokio::task::spawn_blocking(move || {
@@ -118,12 +122,45 @@ pub async fn serve_connection(
             }
             (s, std::mem::take(&mut out.out), flow)
         });
-        let mut written = true;
-        while let Some(bytes) = chunks_rx.recv().await {
-            if let Err(e) = socket.write_all(&bytes).await {
-                debug!(conn = id, error = %e, "write failed");
-                written = false;
-                break;
+        // While the batch runs: write what it produces, and keep reading so
+        // that a RESET (or the client leaving, or the server stopping)
+        // cancels the running query instead of waiting for it.
+        let (mut written, mut client_gone, mut stopping) = (true, false, false);
+        loop {
+            let reading = !client_gone && queued.len() < MAX_QUEUED && !ends_in_malformed(&queued);
+            tokio::select! {
+                chunk = chunks_rx.recv() => match chunk {
+                    Some(bytes) => {
+                        if let Err(e) = socket.write_all(&bytes).await {
+                            debug!(conn = id, error = %e, "write failed");
+                            written = false;
+                            cancel.cancel();
+                            break;
+                        }
+                    }
+                    None => break,
+                },
+                read = socket.read(&mut buf), if reading => match read {
+                    Ok(n) if n > 0 => {
+                        dechunker.feed(&buf[..n]);
+                        let more = take_requests(&mut dechunker, ctx.max_message_size);
+                        if more.iter().any(|r| matches!(r, Incoming::Request(Request::Reset))) {
+                            debug!(conn = id, "RESET while a query runs: cancelling it");
+                            cancel.cancel();
+                        }
+                        queued.extend(more);
+                    }
+                    _ => {
+                        debug!(conn = id, "client left while a query ran: cancelling it");
+                        client_gone = true;
+                        cancel.cancel();
+                    }
+                },
+                _ = stop.changed(), if !stopping => {
+                    info!(conn = id, "server shutting down: cancelling the running query");
+                    stopping = true;
+                    cancel.cancel();
+                }
             }
         }
         // Dropping the receiver tells a producer still running that nobody listens.
@@ -136,7 +173,7 @@ pub async fn serve_connection(
             }
         };
         session = Some(s);
-        if !written {
+        if !written || client_gone {
             break;
         }
         if let Err(e) = socket.write_all(&rest).await {
@@ -147,8 +184,20 @@ pub async fn serve_connection(
             debug!(conn = id, "closing after the last request");
             break;
         }
+        if stopping {
+            info!(conn = id, "closing: server shutting down");
+            break;
+        }
     }
     let _ = socket.shutdown().await;
+}
+
+/// Requests read ahead while a batch runs, at most (a client pipelining
+/// more waits for TCP backpressure).
+const MAX_QUEUED: usize = 1024;
+
+fn ends_in_malformed(queued: &[Incoming]) -> bool {
+    matches!(queued.last(), Some(Incoming::Malformed(_)))
 }
 
 /// Sleeps until `deadline`, or for ever without one.
@@ -185,7 +234,10 @@ fn take_requests(dechunker: &mut Dechunker, limit: usize) -> Vec<Incoming> {
 }
 
 /// Magic and version proposals; `None` when the connection should just close.
-async fn handshake(socket: &mut TcpStream, versions: &[BoltVersion]) -> std::io::Result<Option<BoltVersion>> {
+async fn handshake<S: AsyncRead + AsyncWrite + Unpin>(
+    socket: &mut S,
+    versions: &[BoltVersion],
+) -> std::io::Result<Option<BoltVersion>> {
     let mut preamble = [0u8; 4];
     socket.read_exact(&mut preamble).await?;
     match classify_preamble(preamble) {

@@ -3,6 +3,8 @@
 //! drivers read from Bolt 5.7 on. Both shapes are always sent (unknown keys
 //! are harmless to every driver).
 
+use crate::db::ACCESS_MODE;
+use plexus_exec::guard::{CANCELLED, MEMORY_LIMIT, TIMED_OUT};
 use plexus_storage::{Error, ErrorClass};
 
 use super::messages::{meta, string, Extra};
@@ -35,6 +37,8 @@ const REQUEST: (&str, &str) = ("08N06", "error: connection exception - protocol 
 const AUTH: (&str, &str) = ("42NFF", "error: syntax error or access rule violation - permission/access denied");
 const NO_DATABASE: (&str, &str) = ("22N51", "error: data exception - graph reference not found");
 const TIMEOUT: (&str, &str) = ("25N05", "error: invalid transaction state - transaction timed out");
+const TERMINATED: (&str, &str) = ("25N03", "error: invalid transaction state - transaction terminated");
+const MEMORY: (&str, &str) = ("51N50", "error: system configuration or operation exception - memory limit exceeded");
 
 impl Failure {
     fn new(code: &'static str, (gql_status, description): (&'static str, &'static str), message: String) -> Self {
@@ -141,6 +145,13 @@ impl From<&Error> for Failure {
                 ("Neo.ClientError.Procedure.ProcedureNotFound", PROCEDURE_NOT_FOUND)
             }
             (ErrorClass::ProcedureError, _) => ("Neo.ClientError.Procedure.ProcedureCallFailed", PROCEDURE),
+            (ErrorClass::TransactionError, ACCESS_MODE) => ("Neo.ClientError.Statement.AccessMode", AUTH),
+            (ErrorClass::TransactionError, TIMED_OUT) => ("Neo.ClientError.Transaction.TransactionTimedOut", TIMEOUT),
+            // Stopped by RESET or a server shutting down: not worth a retry.
+            (ErrorClass::TransactionError, CANCELLED) => ("Neo.ClientError.Transaction.Terminated", TERMINATED),
+            (ErrorClass::TransactionError, MEMORY_LIMIT) => {
+                ("Neo.TransientError.General.MemoryPoolOutOfMemoryError", MEMORY)
+            }
             // Another writer holds the lock: drivers retry transient errors.
             (ErrorClass::TransactionError, "WriterBusy") => {
                 ("Neo.TransientError.Transaction.LockAcquisitionTimeout", TRANSIENT)

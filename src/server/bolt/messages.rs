@@ -5,8 +5,8 @@ use plexus_storage::Value;
 
 use super::chunking::write_chunked;
 use super::packstream::{
-    map_get, write_list_header, write_map_header, write_string, write_struct_header, write_value, PackError, PackValue,
-    Structure,
+    self, map_get, write_list_header, write_map_header, write_string, write_struct_header, write_value, PackError,
+    PackValue, Structure,
 };
 use super::structures;
 use super::version::Dialect;
@@ -90,6 +90,13 @@ impl Request {
             Request::Route { .. } => "ROUTE",
             Request::Telemetry { .. } => "TELEMETRY",
         }
+    }
+
+    /// A request from the bytes of one reassembled message (PackStream, then
+    /// `parse`); the error says what is wrong, for the FAILURE that closes the connection.
+    pub fn decode(message: &[u8]) -> Result<Request, String> {
+        let value = packstream::decode(message).map_err(|e| format!("undecodable message: {e}"))?;
+        Request::parse(value).map_err(|e| format!("invalid message: {e}"))
     }
 
     /// A request from a decoded message; the error says what is wrong with it.

@@ -1,5 +1,5 @@
 //! Bolt, the Neo4j drivers' protocol (PROTOCOLS.md Part A): versions 4.1–4.4
-//! and 5.0–5.8 (never 5.5), plaintext, one database.
+//! and 5.0–5.8 (never 5.5), plaintext or TLS (`server/tls.rs`), one database.
 
 pub mod auth;
 pub mod chunking;

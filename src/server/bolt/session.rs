@@ -4,7 +4,7 @@
 //! blocking thread: query execution uses rayon and may take a while.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use plexus_storage::Value;
@@ -18,6 +18,7 @@ use super::structures::to_params;
 use super::version::{BoltVersion, Dialect};
 use crate::db::{Database, QueryResult, QueryStats, Transaction};
 use crate::server::metrics::{Language, Metrics, Protocol};
+use crate::QueryGuard;
 
 /// What every session of a server shares.
 pub struct SessionConfig {
@@ -30,6 +31,8 @@ pub struct SessionConfig {
     pub route_ttl_seconds: i64,
     /// A limit on each transaction (and on each auto-commit read).
     pub query_timeout: Option<Duration>,
+    /// What one query may hold in memory, in bytes (none by default).
+    pub query_memory_limit: Option<usize>,
     pub authenticator: Arc<dyn Authenticator>,
     pub metrics: Arc<Metrics>,
 }
@@ -107,8 +110,27 @@ struct OpenTx {
     read_only: bool,
 }
 
+/// The guard of the query or transaction a session is running, reachable
+/// from the connection's async task: a RESET read while a query runs, or a
+/// server shutting down, cancels it.
+#[derive(Clone, Default)]
+pub struct CancelHandle(Arc<Mutex<Option<Arc<QueryGuard>>>>);
+
+impl CancelHandle {
+    pub fn cancel(&self) {
+        if let Some(guard) = self.0.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            guard.cancel();
+        }
+    }
+
+    fn set(&self, guard: Option<Arc<QueryGuard>>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = guard;
+    }
+}
+
 pub struct Session {
     db: Database,
+    running: CancelHandle,
     config: Arc<SessionConfig>,
     dialect: Dialect,
     connection_id: String,
@@ -130,6 +152,7 @@ impl Session {
             config,
             dialect: Dialect::new(version),
             connection_id,
+            running: CancelHandle::default(),
             phase: Phase::Connected,
             auto: None,
             tx: None,
@@ -152,6 +175,18 @@ impl Session {
             self.abort_work();
             self.expired = Some(limit);
         }
+    }
+
+    /// Cancels whatever the session is running, from another thread.
+    pub fn cancel_handle(&self) -> CancelHandle {
+        self.running.clone()
+    }
+
+    /// A guard for a query or transaction that starts now.
+    fn new_guard(&self, limit: Option<Duration>) -> Arc<QueryGuard> {
+        let guard = QueryGuard::new(limit, self.config.query_memory_limit);
+        self.running.set(Some(guard.clone()));
+        guard
     }
 
     pub fn user(&self) -> Option<&str> {
@@ -382,7 +417,12 @@ impl Session {
                 let address = self.routing_address.as_deref().unwrap_or(&c.advertised_address);
                 legacy_routing::routing_table(&params, &c.database_name, address, c.route_ttl_seconds)?
             } else {
-                self.db.execute(query, &params).map_err(|e| Fail::from(&e))?
+                let mut db = self.db.guarded(self.new_guard(limit));
+                // A driver routing a query as a read must not change anything.
+                if matches!(map_get(extra, "mode"), Some(PackValue::String(m)) if m == "r") {
+                    db = db.read_only();
+                }
+                db.execute(query, &params).map_err(|e| Fail::from(&e))?
             };
             metadata = fields_and_time(&result, started);
             let deadline = deadline_after(started, limit);
@@ -452,13 +492,15 @@ impl Session {
         let limit = self.check_extra(extra, None)?;
         self.auto = None;
         let started = Instant::now();
+        let read_only = matches!(map_get(extra, "mode"), Some(PackValue::String(m)) if m == "r");
+        let db = self.db.guarded(self.new_guard(limit));
         self.tx = Some(OpenTx {
-            txn: self.db.begin(),
+            txn: if read_only { db.read_only().begin() } else { db.begin() },
             streams: BTreeMap::new(),
             next_qid: 0,
             last_qid: -1,
             deadline: deadline_after(started, limit),
-            read_only: matches!(map_get(extra, "mode"), Some(PackValue::String(m)) if m == "r"),
+            read_only,
         });
         let mut metadata = Vec::new();
         if self.dialect.version >= BoltVersion::new(5, 8) {

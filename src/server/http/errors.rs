@@ -1,8 +1,10 @@
 //! Errors over HTTP in Neptune's shape: a status and
 //! `{"requestId", "code", "detailedMessage"}` (PROTOCOLS.md C.2).
 
+use crate::db::ACCESS_MODE;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use plexus_exec::guard::{CANCELLED, MEMORY_LIMIT, TIMED_OUT};
 use plexus_storage::{Error, ErrorClass};
 use serde_json::json;
 
@@ -67,6 +69,16 @@ impl HttpError {
                 | ErrorClass::ProcedureError,
                 _,
             ) => (StatusCode::BAD_REQUEST, "BadRequestException"),
+            (ErrorClass::TransactionError, ACCESS_MODE) => (StatusCode::BAD_REQUEST, "ReadOnlyViolationException"),
+            (ErrorClass::TransactionError, TIMED_OUT) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "TimeLimitExceededException")
+            }
+            (ErrorClass::TransactionError, CANCELLED) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "CancelledByUserException")
+            }
+            (ErrorClass::TransactionError, MEMORY_LIMIT) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "MemoryLimitExceededException")
+            }
             // Another writer holds the lock: Neptune's retryable conflict.
             (ErrorClass::TransactionError, "WriterBusy") => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "ConcurrentModificationException")

@@ -18,9 +18,11 @@ use serde_json::{json, Map, Value as Json};
 use super::errors::HttpError;
 use super::graphson::Encoder;
 use super::json::from_json;
-use super::HttpState;
-use crate::db::Params;
+use super::{CancelOnDrop, HttpState};
+use crate::db::{Params, ACCESS_MODE};
 use crate::server::metrics::{Language, Protocol};
+use crate::QueryGuard;
+use plexus_exec::guard::{CANCELLED, MEMORY_LIMIT, TIMED_OUT};
 
 /// What one request asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +98,10 @@ pub fn http_error(e: &Error, request_id: &str) -> HttpError {
         (ErrorClass::TransactionError, "WriterBusy") => {
             (StatusCode::INTERNAL_SERVER_ERROR, "ConcurrentModificationException")
         }
+        // Time, cancellation, memory and read-only refusals read as Neptune names them for openCypher.
+        (ErrorClass::TransactionError, TIMED_OUT | CANCELLED | MEMORY_LIMIT | ACCESS_MODE) => {
+            (error.status, error.code)
+        }
         (ErrorClass::TransactionError | ErrorClass::IoError | ErrorClass::Internal, _) => {
             (StatusCode::INTERNAL_SERVER_ERROR, "InternalFailureException")
         }
@@ -127,7 +133,9 @@ pub async fn handle(
     let worker = state.clone();
     let id = request_id.clone();
     let started = Instant::now();
-    let outcome = tokio::task::spawn_blocking(move || worker.run_gremlin(&request, &id)).await;
+    let guard = state.new_guard();
+    let _cancel = CancelOnDrop(guard.clone());
+    let outcome = tokio::task::spawn_blocking(move || worker.run_gremlin(&request, &id, guard)).await;
     let ok = matches!(outcome, Ok(Ok(_)));
     state.metrics.query(Language::Gremlin, Protocol::Http, ok, started.elapsed());
     match outcome {
@@ -143,18 +151,19 @@ pub async fn handle(
 
 impl HttpState {
     /// Run a traversal to the end and write the ResponseMessage.
-    fn run_gremlin(&self, request: &GremlinRequest, request_id: &str) -> Result<Json, HttpError> {
+    fn run_gremlin(
+        &self,
+        request: &GremlinRequest,
+        request_id: &str,
+        guard: Arc<QueryGuard>,
+    ) -> Result<Json, HttpError> {
         let query_error = |e: Error| http_error(&e, request_id);
-        let started = Instant::now();
-        let result = self.db.execute_gremlin(&request.gremlin, &request.bindings).map_err(query_error)?;
+        // The guard stops the traversal at its deadline, or when the client leaves.
+        let db = self.db.guarded(guard);
+        let result = db.execute_gremlin(&request.gremlin, &request.bindings).map_err(query_error)?;
         let mut values = Vec::new();
         for row in result {
             let mut row = row.map_err(query_error)?;
-            if let Some(limit) = self.query_timeout {
-                if started.elapsed() > limit {
-                    return Err(HttpError::timed_out(limit, request_id));
-                }
-            }
             if !row.is_empty() {
                 values.push(row.swap_remove(0));
             }
@@ -205,7 +214,11 @@ const KEEPS_KIND: &[&str] = &[
 /// Whether a script's results are `path()`s: results reach us as lists, and
 /// GraphSON writes paths as `g:Path`, so the last step that shapes them decides.
 pub fn ends_in_path(script: &str) -> bool {
-    let steps = top_level_steps(script);
+    steps_end_in_path(&top_level_steps(script))
+}
+
+/// The same decision from the step names themselves (bytecode carries them).
+pub fn steps_end_in_path(steps: &[String]) -> bool {
     steps.iter().rev().find(|s| !KEEPS_KIND.contains(&s.as_str())).is_some_and(|s| s == "path")
 }
 

@@ -1,7 +1,8 @@
 //! HTTP on Neptune's port (8182): `POST|GET /openCypher` and `POST|GET
 //! /gremlin` (HTTP Basic auth when the server's authenticator requires
-//! credentials), `GET /status` and `GET /metrics` (Prometheus text). The
-//! Gremlin WebSocket belongs on this router too when it comes.
+//! credentials), `GET /status` and `GET /metrics` (Prometheus text). A GET
+//! of `/gremlin` with `Upgrade: websocket` is the Gremlin Server WebSocket
+//! (`server/gremlin_ws/`).
 
 pub mod auth;
 pub mod errors;
@@ -26,6 +27,8 @@ use tokio::net::TcpListener;
 use crate::db::Database;
 use crate::server::bolt::auth::Authenticator;
 use crate::server::metrics::{self, Metrics};
+use crate::server::tls::{Tls, TlsListener};
+use crate::QueryGuard;
 use errors::HttpError;
 
 /// What every HTTP request shares.
@@ -34,6 +37,8 @@ pub struct HttpState {
     pub authenticator: Arc<dyn Authenticator>,
     pub started: SystemTime,
     pub query_timeout: Option<Duration>,
+    /// What one query may hold in memory, in bytes (none by default).
+    pub query_memory_limit: Option<usize>,
     pub metrics: Arc<Metrics>,
     next_request: AtomicU64,
     seed: u64,
@@ -49,7 +54,21 @@ impl HttpState {
         let started = SystemTime::now();
         let seed =
             started.duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0) ^ std::process::id() as u64;
-        HttpState { db, authenticator, started, query_timeout, metrics, next_request: AtomicU64::new(0), seed }
+        HttpState {
+            db,
+            authenticator,
+            started,
+            query_timeout,
+            query_memory_limit: None,
+            metrics,
+            next_request: AtomicU64::new(0),
+            seed,
+        }
+    }
+
+    /// The limits of a request's query, whose time starts now.
+    pub fn new_guard(&self) -> Arc<QueryGuard> {
+        QueryGuard::new(self.query_timeout, self.query_memory_limit)
     }
 
     /// A UUID-shaped id, unique per request of this process.
@@ -67,6 +86,16 @@ impl HttpState {
     }
 }
 
+/// Cancels a request's query when the handler is dropped: axum drops it
+/// when the client goes away, and the blocking thread should stop too.
+pub struct CancelOnDrop(pub Arc<QueryGuard>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
 fn splitmix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -78,7 +107,7 @@ pub fn router(state: Arc<HttpState>, max_body: usize) -> Router {
     Router::new()
         .route("/openCypher", get(opencypher::handle).post(opencypher::handle))
         .route("/opencypher", get(opencypher::handle).post(opencypher::handle))
-        .route("/gremlin", get(gremlin::handle).post(gremlin::handle))
+        .route("/gremlin", crate::server::gremlin_ws::route(max_body))
         .route("/status", get(status_handler))
         .route("/metrics", get(metrics_handler))
         .layer(DefaultBodyLimit::max(max_body))
@@ -90,20 +119,33 @@ async fn status_handler(State(state): State<Arc<HttpState>>) -> impl IntoRespons
     ([(header::CONTENT_TYPE, "application/json")], body)
 }
 
-async fn metrics_handler(State(state): State<Arc<HttpState>>) -> Response {
+/// With authentication on, the metrics need credentials too (they name the
+/// store's size and traffic); `/status` stays open for health checks.
+async fn metrics_handler(State(state): State<Arc<HttpState>>, headers: axum::http::HeaderMap) -> Response {
+    if let Err(reason) = auth::check(state.authenticator.as_ref(), &headers) {
+        return HttpError::unauthorized(reason, &state.request_id()).into_response();
+    }
     match state.metrics.render(&state.db) {
         Ok(text) => ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response(),
         Err(e) => HttpError::internal(format!("cannot render the metrics: {e}"), &state.request_id()).into_response(),
     }
 }
 
-/// Serve HTTP on `listener` until `shutdown` completes (open requests finish first).
+/// Serve HTTP on `listener` until `shutdown` completes (open requests finish
+/// first); with `tls`, https only, each handshake bounded by its timeout.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    tls: Option<(Tls, Duration)>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    match tls {
+        None => axum::serve(listener, router).with_graceful_shutdown(shutdown).await,
+        Some((tls, handshake_timeout)) => {
+            let listener = TlsListener::new(listener, tls, handshake_timeout)?;
+            axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+        }
+    }
 }
 
 #[cfg(test)]

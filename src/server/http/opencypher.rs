@@ -14,9 +14,10 @@ use serde_json::{Map, Value as Json};
 
 use super::errors::HttpError;
 use super::json::{from_json, to_json};
-use super::HttpState;
+use super::{CancelOnDrop, HttpState};
 use crate::db::Params;
 use crate::server::metrics::{Language, Protocol};
+use crate::QueryGuard;
 
 /// What one request asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,7 +102,9 @@ pub async fn handle(
     let id = request_id.clone();
     let explain = request.explain;
     let started = Instant::now();
-    let outcome = tokio::task::spawn_blocking(move || worker.run(&request, &id)).await;
+    let guard = state.new_guard();
+    let _cancel = CancelOnDrop(guard.clone());
+    let outcome = tokio::task::spawn_blocking(move || worker.run(&request, &id, guard)).await;
     if !explain {
         state.metrics.query(Language::Cypher, Protocol::Http, matches!(outcome, Ok(Ok(_))), started.elapsed());
     }
@@ -124,22 +127,17 @@ pub enum Answer {
 
 impl HttpState {
     /// Run a request to the end (HTTP has no streaming here) on a blocking thread.
-    fn run(&self, request: &CypherRequest, request_id: &str) -> Result<Answer, HttpError> {
+    fn run(&self, request: &CypherRequest, request_id: &str, guard: Arc<QueryGuard>) -> Result<Answer, HttpError> {
         let query_error = |e: plexus_storage::Error| HttpError::from_query(&e, request_id);
         if request.explain {
             return self.db.explain(&request.query).map(Answer::Plan).map_err(query_error);
         }
-        let started = Instant::now();
-        let result = self.db.execute(&request.query, &request.parameters).map_err(query_error)?;
+        // The guard stops the query at its deadline, or when the client leaves.
+        let result = self.db.guarded(guard).execute(&request.query, &request.parameters).map_err(query_error)?;
         let columns = result.columns().to_vec();
         let mut rows = Vec::new();
         for row in result {
             let row = row.map_err(query_error)?;
-            if let Some(limit) = self.query_timeout {
-                if started.elapsed() > limit {
-                    return Err(HttpError::timed_out(limit, request_id));
-                }
-            }
             let object: Map<String, Json> = columns.iter().cloned().zip(row.iter().map(to_json)).collect();
             rows.push(Json::Object(object));
         }

@@ -124,6 +124,7 @@ static FUNCTIONS: &[FunctionDef] = &[
     def("datetime.statement", 0, 1, construct::datetime_now),
     def("datetime.transaction", 0, 1, construct::datetime_now),
     def("datetime.realtime", 0, 1, construct::datetime_realtime),
+    def("timestamp", 0, 0, construct::timestamp),
     def("datetime.fromepoch", 2, 2, construct::from_epoch),
     def("datetime.fromepochmillis", 1, 1, construct::from_epoch_millis),
     def("date.truncate", 2, 3, truncate::date),

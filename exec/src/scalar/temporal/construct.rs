@@ -472,6 +472,13 @@ pub fn datetime_now(args: &[Value]) -> Result<Value> {
     current_with(Kind::DateTime, args)
 }
 
+/// `timestamp()`: milliseconds since the epoch by the statement clock, as
+/// Neo4j answers it (the same instant as `datetime()` in one statement).
+pub fn timestamp(_args: &[Value]) -> Result<Value> {
+    let (seconds, nanos) = super::now();
+    Ok(Value::Integer(seconds * 1000 + i64::from(nanos / 1_000_000)))
+}
+
 /// `duration(map | string | duration)`.
 pub fn duration(args: &[Value]) -> Result<Value> {
     match arg(args, 0) {

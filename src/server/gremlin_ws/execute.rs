@@ -1,0 +1,153 @@
+//! Running one traversal on a blocking thread, inside a transaction: the
+//! session's, or a fresh one committed when the traversal succeeds in time.
+//! A traversal past its time limit is answered `598` at once; when it does
+//! finish, its transaction is rolled back (queries cannot be interrupted yet,
+//! but their writes never land after a timeout was reported).
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use plexus_storage::value::DateTime;
+use plexus_storage::{Error, Value};
+
+use super::results::{ends_in_path, ResultEncoder};
+use super::value::WireValue;
+use crate::db::{Database, Params, Transaction};
+use crate::gremlin::Traversal;
+
+/// What to run.
+pub enum Work {
+    /// Script text and its bindings.
+    Script { text: String, bindings: Params },
+    /// Translated bytecode and its top-level step names.
+    Bytecode { traversal: Traversal, step_names: Vec<String> },
+}
+
+/// How a run ended when it did not produce results.
+#[derive(Debug)]
+pub enum Failure {
+    Query(Error),
+    TimedOut(Duration),
+    /// The blocking task died (a bug); the message says how.
+    Crashed(String),
+}
+
+const RUNNING: u8 = 0;
+const ABANDONED: u8 = 1;
+const FINISHING: u8 = 2;
+
+/// Runs `work` in `tx` (a session's) or, with `None`, in its own transaction
+/// that commits on success. Returns the results and, for a session, the
+/// transaction to keep (gone when it timed out: it is rolled back).
+pub async fn run(
+    db: &Database,
+    tx: Option<Transaction>,
+    work: Work,
+    limit: Option<Duration>,
+) -> (Result<Vec<WireValue>, Failure>, Option<Transaction>) {
+    let in_session = tx.is_some();
+    let mut tx = tx.unwrap_or_else(|| db.begin());
+    let state = Arc::new(AtomicU8::new(RUNNING));
+    let flag = state.clone();
+    let fallback = db.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        let outcome = evaluate(&fallback, &mut tx, &work);
+        if flag.compare_exchange(RUNNING, FINISHING, Ordering::AcqRel, Ordering::Acquire).is_err() {
+            tx.rollback();
+            return (outcome, None);
+        }
+        if in_session {
+            return (outcome, Some(tx));
+        }
+        match outcome {
+            Ok(items) => match tx.commit() {
+                Ok(_) => (Ok(items), None),
+                Err(e) => (Err(e), None),
+            },
+            Err(e) => {
+                tx.rollback();
+                (Err(e), None)
+            }
+        }
+    });
+    let joined = match limit {
+        None => task.await,
+        Some(limit) => {
+            tokio::pin!(task);
+            match tokio::time::timeout(limit, &mut task).await {
+                Ok(joined) => joined,
+                Err(_) if state.compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() => {
+                    return (Err(Failure::TimedOut(limit)), None);
+                }
+                // It finished just as the limit passed: its answer stands.
+                Err(_) => task.await,
+            }
+        }
+    };
+    match joined {
+        Ok((outcome, tx)) => (outcome.map_err(Failure::Query), tx),
+        Err(e) => (Err(Failure::Crashed(e.to_string())), None),
+    }
+}
+
+fn evaluate(db: &Database, tx: &mut Transaction, work: &Work) -> Result<Vec<WireValue>, Error> {
+    let (result, paths, traversers) = match work {
+        Work::Script { text, bindings } => {
+            let traversal = crate::gremlin::parse(text)?;
+            (tx.execute_gremlin(&traversal, bindings)?, crate::server::http::gremlin::ends_in_path(text), false)
+        }
+        Work::Bytecode { traversal, step_names } => {
+            (tx.execute_gremlin(traversal, &Params::new())?, ends_in_path(step_names), true)
+        }
+    };
+    let mut values = Vec::new();
+    for row in result {
+        if let Some(v) = row?.into_iter().next() {
+            values.push(v);
+        }
+    }
+    // Edge ends' labels come from what the transaction sees, its own writes included.
+    let snapshot = tx.snapshot().unwrap_or_else(|| db.graph().snapshot());
+    let mut encoder = ResultEncoder::new(&snapshot);
+    Ok(if traversers { encoder.traversers(&values, paths) } else { encoder.values(&values, paths) })
+}
+
+/// A binding's value as a query parameter.
+pub fn parameter(v: &WireValue) -> Result<Value, String> {
+    let list = |items: &[WireValue]| items.iter().map(parameter).collect::<Result<Vec<_>, _>>().map(Value::List);
+    let instant = |seconds: i64, nanos: u32, offset_seconds: i32| {
+        Value::DateTime(DateTime { seconds, nanos, offset_seconds, zone: None })
+    };
+    Ok(match v {
+        WireValue::Null => Value::Null,
+        WireValue::Boolean(b) => Value::Boolean(*b),
+        WireValue::Byte(_) | WireValue::Short(_) | WireValue::Int(_) | WireValue::Long(_) => {
+            Value::Integer(v.as_i64().unwrap_or_default())
+        }
+        WireValue::Float(f) => Value::Float(f64::from(*f)),
+        WireValue::Double(f) => Value::Float(*f),
+        WireValue::String(s) => Value::String(s.clone()),
+        WireValue::Char(c) => Value::String(c.to_string()),
+        WireValue::Uuid(id) => Value::String(id.to_string()),
+        WireValue::Date(ms) | WireValue::Timestamp(ms) => {
+            instant(ms.div_euclid(1000), (ms.rem_euclid(1000) * 1_000_000) as u32, 0)
+        }
+        WireValue::OffsetDateTime { seconds, nanos, offset_seconds } => instant(*seconds, *nanos, *offset_seconds),
+        WireValue::List(items) | WireValue::Set(items) => list(items)?,
+        WireValue::Map(entries) => {
+            let mut map = std::collections::BTreeMap::new();
+            for (k, v) in entries {
+                let key = match k {
+                    WireValue::String(s) => s.clone(),
+                    WireValue::Enum { kind, value } => format!("{kind}.{value}"),
+                    other => return Err(format!("a binding's map keys must be strings, not {other:?}")),
+                };
+                map.insert(key, parameter(v)?);
+            }
+            Value::Map(map)
+        }
+        WireValue::Vertex { id, .. } | WireValue::Edge { id, .. } => parameter(id)?,
+        other => return Err(format!("a binding cannot hold {other:?}")),
+    })
+}
