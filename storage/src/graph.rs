@@ -39,6 +39,14 @@ pub trait CommitLog: Send + Sync {
     /// Returns once commit `seq` and all before it are durable (as the log's
     /// sync policy defines it), or the error that makes that impossible.
     fn wait_durable(&self, seq: u64) -> Result<()>;
+    /// Whether `error` from [`CommitLog::wait_durable`] leaves the state past
+    /// the visible version unknown, so the graph must stop taking writes. A
+    /// replicated log answers false for a commit it refused or could not yet
+    /// replicate: the graph stays writable and the commit is either discarded
+    /// with [`Graph::discard_pending`] or becomes visible later.
+    fn is_fatal(&self, _error: &Error) -> bool {
+        true
+    }
 }
 
 struct Inner {
@@ -51,6 +59,10 @@ struct Inner {
     log: RwLock<Option<Arc<dyn CommitLog>>>,
     /// Set when the log failed: the state past `current` is unknown, so no more writes.
     failed: Mutex<Option<Error>>,
+    /// The `keep_through` of every [`Graph::discard_pending`] so far; a
+    /// commit published when this had `n` entries was discarded if a later
+    /// entry is below its sequence number.
+    discards: Mutex<Vec<u64>>,
     /// True while a writer holds the lock.
     writer: Mutex<bool>,
     writer_free: Condvar,
@@ -99,6 +111,7 @@ impl Graph {
                 pending: Mutex::new(VecDeque::new()),
                 log: RwLock::new(None),
                 failed: Mutex::new(None),
+                discards: Mutex::new(Vec::new()),
                 writer: Mutex::new(false),
                 writer_free: Condvar::new(),
                 config,
@@ -198,10 +211,12 @@ impl Graph {
 
     /// Called by `WriteTxn::commit` while it holds the writer lock: logs the
     /// commit and makes it the head. [`Graph::await_visible`] finishes it.
-    pub(crate) fn publish(&self, working: Arc<Snapshot>, changes: &ChangeSet) -> Result<u64> {
+    /// Returns the sequence number and the discard epoch it was published in.
+    pub(crate) fn publish(&self, working: Arc<Snapshot>, changes: &ChangeSet) -> Result<(u64, usize)> {
         let head = self.head();
+        let epoch = self.discard_epoch();
         if changes.is_empty() {
-            return Ok(head.seq());
+            return Ok((head.seq(), epoch));
         }
         self.check_not_failed()?;
         let mut next = Arc::unwrap_or_clone(working);
@@ -221,22 +236,51 @@ impl Graph {
             None => *self.inner.current.write().unwrap_or_else(|e| e.into_inner()) = next.clone(),
         }
         *self.inner.head.write().unwrap_or_else(|e| e.into_inner()) = next;
-        Ok(seq)
+        Ok((seq, epoch))
+    }
+
+    fn discard_epoch(&self) -> usize {
+        self.inner.discards.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// True if commit `seq`, published in discard epoch `epoch`, was discarded since.
+    fn was_discarded(&self, seq: u64, epoch: usize) -> bool {
+        let discards = self.inner.discards.lock().unwrap_or_else(|e| e.into_inner());
+        discards.iter().skip(epoch).any(|&keep| keep < seq)
     }
 
     /// Called by `WriteTxn::commit` after releasing the writer lock: waits
     /// until commit `seq` is durable and makes it (and all before it) visible.
-    pub(crate) fn await_visible(&self, seq: u64) -> Result<u64> {
-        if self.snapshot().seq() >= seq {
+    pub(crate) fn await_visible(&self, seq: u64, epoch: usize) -> Result<u64> {
+        if self.snapshot().seq() >= seq && !self.was_discarded(seq, epoch) {
             return Ok(seq);
         }
         if let Some(log) = self.log() {
-            if let Err(e) = log.wait_durable(seq) {
-                let mut failed = self.inner.failed.lock().unwrap_or_else(|e| e.into_inner());
-                failed.get_or_insert_with(|| e.clone());
+            let waited = log.wait_durable(seq);
+            if self.was_discarded(seq, epoch) {
+                return Err(Error::new(
+                    ErrorClass::TransactionError,
+                    "CommitDiscarded",
+                    Phase::Runtime,
+                    format!("commit {seq} was not committed by the log and is discarded; retry the transaction"),
+                ));
+            }
+            if let Err(e) = waited {
+                if log.is_fatal(&e) {
+                    let mut failed = self.inner.failed.lock().unwrap_or_else(|e| e.into_inner());
+                    failed.get_or_insert_with(|| e.clone());
+                }
                 return Err(e);
             }
         }
+        self.make_visible(seq);
+        Ok(seq)
+    }
+
+    /// Makes the appended commits up to `seq` visible to readers. For a log
+    /// that learns of durability on another thread than the committer's (a
+    /// replicated log); the caller guarantees `seq` is durable.
+    pub fn make_visible(&self, seq: u64) {
         let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
         let mut newest = None;
         while pending.front().is_some_and(|s| s.seq() <= seq) {
@@ -248,7 +292,47 @@ impl Graph {
                 *current = snapshot;
             }
         }
-        Ok(seq)
+    }
+
+    /// Drops the appended commits after `keep_through()` that the log will
+    /// never make durable (a replicated log whose leader lost its term), so
+    /// the head is the newest kept commit again. It takes the writer lock
+    /// first and computes `keep_through` under it, so no writer is building
+    /// on the dropped commits; their committers get `CommitDiscarded`.
+    /// Returns the number of commits dropped.
+    pub fn discard_pending(&self, keep_through: impl FnOnce() -> u64) -> Result<usize> {
+        self.acquire_writer(true)?;
+        let keep = keep_through();
+        let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let before = pending.len();
+        pending.retain(|s| s.seq() <= keep);
+        let dropped = before - pending.len();
+        if dropped > 0 {
+            let newest = pending.back().cloned().unwrap_or_else(|| self.snapshot());
+            *self.inner.head.write().unwrap_or_else(|e| e.into_inner()) = newest;
+            self.inner.discards.lock().unwrap_or_else(|e| e.into_inner()).push(keep);
+        }
+        drop(pending);
+        self.release_writer();
+        Ok(dropped)
+    }
+
+    /// Replaces the whole state with `from`'s current version (installing a
+    /// replicated snapshot). Appended commits not yet visible are discarded.
+    pub fn replace_state(&self, from: &Graph) -> Result<()> {
+        self.acquire_writer(true)?;
+        let next = from.snapshot();
+        let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if !pending.is_empty() {
+            pending.clear();
+            let keep = self.snapshot().seq();
+            self.inner.discards.lock().unwrap_or_else(|e| e.into_inner()).push(keep);
+        }
+        *self.inner.current.write().unwrap_or_else(|e| e.into_inner()) = next.clone();
+        *self.inner.head.write().unwrap_or_else(|e| e.into_inner()) = next;
+        drop(pending);
+        self.release_writer();
+        Ok(())
     }
 
     /// Applies a logged change set as one commit (WAL or Raft replay) and returns its sequence number.
@@ -445,6 +529,60 @@ mod tests {
         let e = replica.apply(&changes).unwrap_err();
         assert_eq!(e.detail, "ReplayIdMismatch");
         assert_eq!(replica.seq(), 1);
+    }
+
+    /// A log that never makes a commit durable and says so without stopping writes.
+    struct RefusingLog;
+
+    impl CommitLog for RefusingLog {
+        fn append(&self, _seq: u64, _changes: &ChangeSet) -> Result<()> {
+            Ok(())
+        }
+        fn wait_durable(&self, _seq: u64) -> Result<()> {
+            Err(Error::io("Refused", "not replicated"))
+        }
+        fn is_fatal(&self, _error: &Error) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn refused_commits_are_discarded_without_stopping_writes() {
+        let g = Graph::new();
+        g.attach_log(Arc::new(RefusingLog));
+        let mut t = g.begin_write().unwrap();
+        t.create_node(&s(&["A"]), vec![]).unwrap();
+        assert_eq!(t.commit().unwrap_err().detail, "Refused");
+        assert!(g.failure().is_none());
+        assert_eq!(g.seq(), 0);
+        // The refused commit is the head until discarded; the next writer builds on it.
+        assert_eq!(g.begin_write().unwrap().view().node_count(), 1);
+        assert_eq!(g.discard_pending(|| 0).unwrap(), 1);
+        assert_eq!(g.discard_pending(|| 0).unwrap(), 0);
+        g.detach_log();
+        let mut t = g.begin_write().unwrap();
+        assert_eq!(t.view().node_count(), 0);
+        assert_eq!(t.create_node(&[], vec![]).unwrap(), 0);
+        assert_eq!(t.commit().unwrap(), 1);
+        // A commit discarded after its publication fails even once something else is durable at its number.
+        assert!(g.was_discarded(1, 0));
+        assert!(!g.was_discarded(1, 1));
+    }
+
+    #[test]
+    fn replace_state_installs_another_graphs_version() {
+        let g = Graph::new();
+        let other = Graph::new();
+        let mut t = other.begin_write().unwrap();
+        t.create_node(&s(&["A"]), vec![]).unwrap();
+        t.create_node(&s(&["A"]), vec![]).unwrap();
+        t.commit().unwrap();
+        g.replace_state(&other).unwrap();
+        assert_eq!((g.seq(), g.snapshot().node_count()), (1, 2));
+        let mut t = g.begin_write().unwrap();
+        assert_eq!(t.create_node(&[], vec![]).unwrap(), 2);
+        assert_eq!(t.commit().unwrap(), 2);
+        assert_eq!(other.seq(), 1);
     }
 
     #[test]

@@ -345,11 +345,11 @@ impl WriteTxn {
         let working = std::mem::take(&mut self.working);
         let changes = std::mem::take(&mut self.changes);
         let graph = self.graph.clone();
-        let seq = graph.publish(working, &changes)?;
+        let (seq, epoch) = graph.publish(working, &changes)?;
         // Release the writer lock before waiting for durability, so the next
         // writer's commit can join the same fsync.
         drop(self);
-        graph.await_visible(seq)
+        graph.await_visible(seq, epoch)
     }
 
     /// Discards the writes.

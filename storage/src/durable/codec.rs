@@ -385,6 +385,24 @@ impl<'a> Decoder<'a> {
     }
 }
 
+/// Encodes one change set on its own, as a WAL record holds it (a replicated
+/// log's entries carry these bytes).
+pub fn encode_change_set(changes: &ChangeSet) -> Result<Vec<u8>> {
+    let mut e = Encoder::default();
+    e.change_set(changes)?;
+    Ok(e.buf)
+}
+
+/// Decodes a change set written by [`encode_change_set`]; trailing bytes are corruption.
+pub fn decode_change_set(bytes: &[u8]) -> Result<ChangeSet> {
+    let mut d = Decoder::new(bytes);
+    let changes = d.change_set()?;
+    if !d.at_end() {
+        return Err(corrupt("trailing bytes after a change set"));
+    }
+    Ok(changes)
+}
+
 /// Encodes one value on its own (checkpoint columns of mixed type).
 pub fn encode_value(v: &Value) -> Result<Vec<u8>> {
     let mut e = Encoder::default();

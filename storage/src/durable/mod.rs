@@ -13,7 +13,7 @@ pub mod store;
 pub mod wal;
 
 pub use backup::{list_snapshots, restore, snapshot_data_dir, RestoreReport, SnapshotInfo};
-pub use codec::{decode_value, encode_value};
+pub use codec::{decode_change_set, decode_value, encode_change_set, encode_value};
 pub use install::install_graph;
 pub use recovery::RecoveryReport;
 pub use replay::Stop;
