@@ -404,3 +404,31 @@ async fn websocket_queries_are_counted_in_the_metrics() {
     }
     assert!(text.contains(r#"plexus_connections_active{protocol="websocket"} 1"#), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pings_are_answered_during_a_long_traversal_and_pipelined_requests_in_order() {
+    let server = start(ServerConfig::default());
+    let mut ws = connect(&server).await;
+    let slow =
+        eval(new_id(1), "g.inject(1).repeat(__.union(__.identity(), __.identity())).times(20).fold().count(local)");
+    let quick = eval(new_id(2), "g.V().count()");
+    for request in [&slow, &quick] {
+        ws.send(Message::Binary(framed(GRAPHBINARY_MIME, &encode_request(request)).into())).await.expect("send");
+    }
+    ws.send(Message::Ping(b"still there?".to_vec().into())).await.expect("ping");
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        match ws.next().await.expect("a frame").expect("read") {
+            Message::Pong(payload) => seen.push(format!("pong {}", String::from_utf8_lossy(&payload))),
+            Message::Binary(b) => {
+                let r = decode_response(&b).expect("response");
+                seen.push(format!("{} {:?}", r.request_id.map(|id| id.0[0]).unwrap_or(0), r.data));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(
+        seen,
+        vec!["pong still there?".to_string(), "1 List([Long(1048576)])".into(), "2 List([Long(3)])".into()]
+    );
+}

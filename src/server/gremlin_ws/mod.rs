@@ -12,7 +12,9 @@
 //! under the time limit, `results.rs` shapes results, `response.rs` batches
 //! them (206 … 200).
 //!
-//! Requests on one connection are answered in the order they arrive. A frame
+//! Requests on one connection are answered in the order they arrive; the
+//! socket is still read while one runs (pings answered, later frames
+//! queued). A frame
 //! whose request id can be read but not the rest gets a `498`; one that
 //! cannot be read at all (unknown mime, garbage) closes that connection with
 //! a logged reason. Frames beyond the server's `max_message_size` close it too.
@@ -30,6 +32,8 @@ pub mod results;
 pub mod session;
 pub mod value;
 
+use std::collections::VecDeque;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -87,10 +91,14 @@ async fn serve(mut socket: WebSocket, state: Arc<HttpState>) {
     let id = NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed);
     debug!(conn = id, "Gremlin WebSocket opened");
     let mut connection = Connection::new(state, id);
+    let mut queued: VecDeque<Message> = VecDeque::new();
+    let mut gone: Option<String> = None;
     let reason = loop {
-        let received = match connection.next_expiry() {
-            None => socket.recv().await,
-            Some(at) => tokio::select! {
+        let received = match (queued.pop_front(), gone.take(), connection.next_expiry()) {
+            (Some(message), _, _) => Some(Ok(message)),
+            (None, Some(reason), _) => break reason,
+            (None, None, None) => socket.recv().await,
+            (None, None, Some(at)) => tokio::select! {
                 received = socket.recv() => received,
                 _ = tokio::time::sleep_until(at.into()) => {
                     connection.expire_idle();
@@ -104,10 +112,14 @@ async fn serve(mut socket: WebSocket, state: Arc<HttpState>) {
             Some(Ok(Message::Close(_))) => break "the client closed it".to_string(),
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Ok(Message::Text(text))) => {
-                answer(&mut connection, Serializer::GraphSon { text_frame: true }, text.as_bytes()).await
+                let answering = answer(&mut connection, Serializer::GraphSon { text_frame: true }, text.as_bytes());
+                while_reading(&mut socket, answering, &mut queued, &mut gone).await
             }
             Some(Ok(Message::Binary(bytes))) => match split_binary_frame(&bytes) {
-                Ok((serializer, body)) => answer(&mut connection, serializer, body).await,
+                Ok((serializer, body)) => {
+                    let answering = answer(&mut connection, serializer, body);
+                    while_reading(&mut socket, answering, &mut queued, &mut gone).await
+                }
                 Err(unreadable) => Frame::Close(unreadable.0),
             },
         };
@@ -130,6 +142,34 @@ async fn serve(mut socket: WebSocket, state: Arc<HttpState>) {
     };
     connection.close();
     debug!(conn = id, %reason, "Gremlin WebSocket closed");
+}
+
+/// Frames that arrive while a request runs wait here; past this many the
+/// socket is left unread until the request is answered.
+const MAX_QUEUED_FRAMES: usize = 64;
+
+/// Awaits an answer while still reading the socket, so that pings are
+/// answered during a long traversal and pipelined requests wait their turn.
+async fn while_reading(
+    socket: &mut WebSocket,
+    answering: impl Future<Output = Frame>,
+    queued: &mut VecDeque<Message>,
+    gone: &mut Option<String>,
+) -> Frame {
+    tokio::pin!(answering);
+    loop {
+        let reading = gone.is_none() && queued.len() < MAX_QUEUED_FRAMES;
+        tokio::select! {
+            frame = &mut answering => return frame,
+            received = socket.recv(), if reading => match received {
+                None => *gone = Some("the client went away".into()),
+                Some(Err(e)) => *gone = Some(format!("read failed: {e}")),
+                Some(Ok(Message::Close(_))) => *gone = Some("the client closed it".into()),
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                Some(Ok(message)) => queued.push_back(message),
+            },
+        }
+    }
 }
 
 async fn answer(connection: &mut Connection, serializer: Serializer, body: &[u8]) -> Frame {
