@@ -123,3 +123,37 @@ fn logs_in_with_flags_or_user_info_and_refuses_wrong_credentials() {
     assert!(!ok);
     assert!(err.contains("Neo.ClientError.Security.Unauthorized"), "{err}");
 }
+
+#[test]
+fn a_lost_connection_fails_one_statement_and_the_next_connects_again() {
+    use std::io::{BufRead, BufReader};
+    let mut first = TestServer::start(Database::in_memory(), loopback());
+    let address = first.bolt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plexus"))
+        .args(["shell", "--connect", &format!("bolt://{address}")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start plexus");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    stdin.write_all(b"RETURN 'before' AS s;\n").expect("write");
+    let mut seen = String::new();
+    while !seen.contains("1 row in") {
+        assert_ne!(stdout.read_line(&mut seen).expect("read"), 0, "the shell ended early: {seen}");
+    }
+    assert!(seen.contains("'before'"), "{seen}");
+    // The server goes away and another takes its address.
+    first.stop();
+    let _second = TestServer::start(Database::in_memory(), ServerConfig { bolt_addr: address, ..loopback() });
+    stdin.write_all(b"RETURN 'lost' AS s;\nRETURN 'after' AS s;\n").expect("write");
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("read");
+    let output = child.wait_with_output().expect("wait");
+    let err = String::from_utf8(output.stderr).expect("UTF-8");
+    assert!(!output.status.success());
+    assert!(err.contains("(the next statement connects again)"), "{err}");
+    assert!(!rest.contains("'lost'") && rest.contains("'after'"), "{rest}");
+}

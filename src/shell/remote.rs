@@ -1,6 +1,8 @@
 //! The shell against a server (`plexus shell --connect bolt://...`): Cypher
 //! goes through the Bolt client; errors show the server's Neo4j code and
-//! message, with a caret when the message carries an `(offset: N)`.
+//! message, with a caret when the message carries an `(offset: N)`. A lost
+//! connection fails the statement that saw it (which is not retried: it may
+//! have been a write) and the next statement connects again.
 
 use std::time::Instant;
 
@@ -10,7 +12,7 @@ use super::backend::{Backend, Rendered};
 use super::caret;
 use super::exec::{Language, Outcome};
 use crate::client::bolt::Metadata;
-use crate::client::{BoltClient, ClientError, Target};
+use crate::client::{BoltClient, ClientError, StatementResult, Target};
 use crate::db::{Params, QueryStats};
 use crate::server::bolt::packstream::{map_get, PackValue};
 
@@ -19,28 +21,46 @@ const GREMLIN_OVER_BOLT: &str = "Gremlin needs the server's HTTP or WebSocket en
 
 /// A shell session on a server.
 pub struct Remote {
-    client: BoltClient,
+    /// `None` after the connection was lost, until the next statement.
+    client: Option<BoltClient>,
     target: Target,
+    /// Shown in the banner: the server's name and the version first agreed.
+    server: String,
+}
+
+fn user_agent() -> String {
+    format!("plexus-shell/{}", env!("CARGO_PKG_VERSION"))
 }
 
 impl Remote {
     /// Connect to `target` and log in.
     pub fn connect(target: Target) -> Result<Remote, ClientError> {
-        let agent = format!("plexus-shell/{}", env!("CARGO_PKG_VERSION"));
-        let client = BoltClient::connect(&target, &agent)?;
-        Ok(Remote { client, target })
+        let client = BoltClient::connect(&target, &user_agent())?;
+        let server = format!("{} at {} (Bolt {}", client.server_agent(), target.socket_address(), client.version());
+        Ok(Remote { client: Some(client), target, server })
+    }
+
+    /// Send `query` on the connection, reconnecting first if the last one was lost.
+    fn send(&mut self, query: &str, params: &Params) -> Result<StatementResult, Rendered> {
+        let client = match &mut self.client {
+            Some(client) => client,
+            None => self.client.insert(BoltClient::connect(&self.target, &user_agent()).map_err(|e| e.to_string())?),
+        };
+        match client.run(query, params) {
+            Ok(result) => Ok(result),
+            Err(e @ ClientError::Connection(_)) => {
+                self.client = None;
+                Err(format!("{e} (the next statement connects again)"))
+            }
+            Err(e) => Err(render(&e, query)),
+        }
     }
 }
 
 impl Backend for Remote {
     fn describe(&self) -> String {
-        format!(
-            "{} at {} (Bolt {}{})",
-            self.client.server_agent(),
-            self.target.socket_address(),
-            self.client.version(),
-            if self.target.security == crate::client::Security::Plain { "" } else { ", TLS" }
-        )
+        let tls = if self.target.security == crate::client::Security::Plain { "" } else { ", TLS" };
+        format!("{}{tls})", self.server)
     }
 
     fn run(&mut self, language: Language, query: &str, params: &Params) -> Result<Outcome, Rendered> {
@@ -48,7 +68,7 @@ impl Backend for Remote {
             return Err(GREMLIN_OVER_BOLT.to_string());
         }
         let start = Instant::now();
-        let result = self.client.run(query, params).map_err(|e| render(&e, query))?;
+        let result = self.send(query, params)?;
         Ok(Outcome {
             columns: result.columns,
             rows: result.rows,
@@ -64,7 +84,7 @@ impl Backend for Remote {
 
     fn evaluate(&mut self, expr: &str, params: &Params) -> Result<Value, Rendered> {
         let query = super::params::query_for(expr);
-        let result = self.client.run(&query, params).map_err(|e| render(&e, &query))?;
+        let result = self.send(&query, params)?;
         Ok(result.rows.into_iter().next().and_then(|row| row.into_iter().next()).unwrap_or(Value::Null))
     }
 
