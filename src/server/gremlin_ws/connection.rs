@@ -19,6 +19,7 @@ use super::value::{Uuid, WireValue};
 use crate::db::Params;
 use crate::server::http::HttpState;
 use crate::server::metrics::{Language, Protocol};
+use crate::QueryGuard;
 
 pub struct Connection {
     state: Arc<HttpState>,
@@ -228,9 +229,10 @@ impl Connection {
     async fn run(&mut self, id: Uuid, work: Work, session: Option<String>, options: Options) -> Vec<ResponseMessage> {
         let started = Instant::now();
         let limit = self.limit(&options);
-        let tx = match session.as_deref().map(|s| self.sessions.take(&self.state.db, s)) {
-            None => None,
-            Some(Ok(tx)) => Some(tx),
+        let memory_limit = self.state.query_memory_limit;
+        let (tx, guard) = match session.as_deref().map(|s| self.sessions.take(&self.state.db, s, memory_limit)) {
+            None => (None, QueryGuard::new(limit, memory_limit)),
+            Some(Ok((tx, guard))) => (Some(tx), guard),
             Some(Err(reason)) => {
                 return vec![ResponseMessage::error(
                     Some(id),
@@ -240,9 +242,9 @@ impl Connection {
                 )]
             }
         };
-        let (outcome, tx) = execute::run(&self.state.db, tx, work, limit).await;
+        let (outcome, tx) = execute::run(&self.state.db, tx, guard.clone(), work, limit).await;
         match (session.as_deref(), tx) {
-            (Some(s), Some(tx)) => self.sessions.keep(s, tx),
+            (Some(s), Some(tx)) => self.sessions.keep(s, tx, guard),
             (Some(s), None) if matches!(outcome, Err(Failure::TimedOut(_))) => self
                 .sessions
                 .mark_lost(s, format!("the transaction of session {s} was rolled back: a traversal timed out")),

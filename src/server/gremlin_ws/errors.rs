@@ -1,6 +1,8 @@
 //! Plexus errors as Gremlin Server status codes, in one place: evaluation
-//! errors 597, refused requests 499, our own failures 500; the message is
-//! ours, and our error code goes in `attributes.exceptions`.
+//! errors 597, refused requests 499, a write refused while another
+//! transaction holds the writer 596 (retryable), a query stopped at its time
+//! limit 598, our own failures 500; the message is ours, and our error code
+//! goes in `attributes.exceptions`.
 
 use plexus_storage::{Error, ErrorClass};
 
@@ -8,9 +10,11 @@ use super::response::{status, ResponseMessage};
 use super::value::Uuid;
 
 pub fn status_of(e: &Error) -> u16 {
-    match e.class {
-        ErrorClass::ParameterMissing => status::INVALID_REQUEST_ARGUMENTS,
-        ErrorClass::IoError | ErrorClass::Internal => status::SERVER_ERROR,
+    match (e.class, e.detail) {
+        (ErrorClass::TransactionError, "WriterBusy") => status::SERVER_ERROR_TEMPORARY,
+        (_, plexus_exec::guard::TIMED_OUT) => status::SERVER_TIMEOUT,
+        (ErrorClass::ParameterMissing, _) => status::INVALID_REQUEST_ARGUMENTS,
+        (ErrorClass::IoError | ErrorClass::Internal, _) => status::SERVER_ERROR,
         _ => status::SCRIPT_EVALUATION_ERROR,
     }
 }

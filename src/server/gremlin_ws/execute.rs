@@ -1,8 +1,9 @@
 //! Running one traversal on a blocking thread, inside a transaction: the
 //! session's, or a fresh one committed when the traversal succeeds in time.
-//! A traversal past its time limit is answered `598` at once; when it does
-//! finish, its transaction is rolled back (queries cannot be interrupted yet,
-//! but their writes never land after a timeout was reported).
+//! The query's `QueryGuard` stops it at its deadline; should it not notice in
+//! time, the answer is `598` anyway, the guard is cancelled, and when the
+//! traversal does end its transaction is rolled back: its writes never land
+//! after a timeout was reported.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use super::results::{ends_in_path, ResultEncoder};
 use super::value::WireValue;
 use crate::db::{Database, Params, Transaction};
 use crate::gremlin::Traversal;
+use crate::QueryGuard;
 
 /// What to run.
 pub enum Work {
@@ -37,17 +39,19 @@ const RUNNING: u8 = 0;
 const ABANDONED: u8 = 1;
 const FINISHING: u8 = 2;
 
-/// Runs `work` in `tx` (a session's) or, with `None`, in its own transaction
-/// that commits on success. Returns the results and, for a session, the
-/// transaction to keep (gone when it timed out: it is rolled back).
+/// Runs `work` in `tx` (a session's, held to `guard`) or, with `None`, in
+/// its own transaction held to `guard` that commits on success. Returns the
+/// results and, for a session, the transaction to keep (gone when it timed
+/// out: it is rolled back).
 pub async fn run(
     db: &Database,
     tx: Option<Transaction>,
+    guard: Arc<QueryGuard>,
     work: Work,
     limit: Option<Duration>,
 ) -> (Result<Vec<WireValue>, Failure>, Option<Transaction>) {
     let in_session = tx.is_some();
-    let mut tx = tx.unwrap_or_else(|| db.begin());
+    let mut tx = tx.unwrap_or_else(|| db.guarded(guard.clone()).begin());
     let state = Arc::new(AtomicU8::new(RUNNING));
     let flag = state.clone();
     let fallback = db.clone();
@@ -78,6 +82,7 @@ pub async fn run(
             match tokio::time::timeout(limit, &mut task).await {
                 Ok(joined) => joined,
                 Err(_) if state.compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok() => {
+                    guard.cancel();
                     return (Err(Failure::TimedOut(limit)), None);
                 }
                 // It finished just as the limit passed: its answer stands.
@@ -86,6 +91,10 @@ pub async fn run(
         }
     };
     match joined {
+        // The guard's own deadline: the same 598 as the one above.
+        Ok((Err(e), tx)) if e.detail == plexus_exec::guard::TIMED_OUT => {
+            (Err(Failure::TimedOut(limit.unwrap_or_default())), tx)
+        }
         Ok((outcome, tx)) => (outcome.map_err(Failure::Query), tx),
         Err(e) => (Err(Failure::Crashed(e.to_string())), None),
     }

@@ -16,6 +16,7 @@ pub mod status {
     pub const MALFORMED_REQUEST: u16 = 498;
     pub const INVALID_REQUEST_ARGUMENTS: u16 = 499;
     pub const SERVER_ERROR: u16 = 500;
+    pub const SERVER_ERROR_TEMPORARY: u16 = 596;
     pub const SCRIPT_EVALUATION_ERROR: u16 = 597;
     pub const SERVER_TIMEOUT: u16 = 598;
     pub const SERVER_SERIALIZATION_ERROR: u16 = 599;
