@@ -646,6 +646,7 @@ mod tests {
             advertised_address: "localhost:7687".into(),
             route_ttl_seconds: 300,
             query_timeout: None,
+            query_memory_limit: None,
             authenticator: Arc::new(AcceptAll),
             metrics: Arc::new(Metrics::new().expect("metrics")),
         };
