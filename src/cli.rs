@@ -27,7 +27,38 @@ pub enum Command {
     ///
     /// Stops on ctrl-c or SIGTERM: running queries get a grace period, then
     /// the WAL is synced, a checkpoint written, and the exit code is 0.
+    ///
+    /// With --cluster FILE --node-id N the server is member N of a
+    /// replicated cluster (Raft): the leader takes writes, the other members
+    /// refuse them (Bolt: Neo.ClientError.Cluster.NotALeader, HTTP:
+    /// ReadOnlyViolationException) and serve reads; `neo4j://` drivers find
+    /// the leader through ROUTE. A new cluster starts with `plexus cluster
+    /// init`. The cluster file, the same on every member:
+    ///
+    ///   election_timeout_ms = [400, 800]  # optional (defaults shown)
+    ///   heartbeat_ms = 100                # optional
+    ///   commit_timeout_ms = 5000          # optional: a write's wait for a majority
+    ///   snapshot_every = 10000            # optional: log entries between snapshots
+    ///   [[member]]
+    ///   id = 1
+    ///   raft = "10.0.0.1:7100"  # Raft between members
+    ///   bolt = "10.0.0.1:7687"  # advertised by ROUTE; the member listens on its port
+    ///   http = "10.0.0.1:8182"
+    ///   voter = true            # false: a read replica (plexus cluster add-replica)
     Serve(ServeArgs),
+    /// Manage a running cluster through a member's HTTP port: start it, add
+    /// read replicas or voters, remove members, move the leadership, or show
+    /// a member's view (role, term, leader, commit sequences, members, lag).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+        plexus cluster init --server 127.0.0.1:8182\n  \
+        plexus cluster status --server 127.0.0.1:8182\n  \
+        plexus cluster add-replica 4 --server 127.0.0.1:8182\n  \
+        plexus cluster add-voter 5 --server 127.0.0.1:8182 --raft h5:7100 --bolt h5:7687 --http h5:8182\n  \
+        plexus cluster transfer-leader 2 --server 127.0.0.1:8182"
+    )]
+    Cluster(ClusterCommand),
     /// Open an interactive Cypher and Gremlin shell on the data directory.
     ///
     /// Statements end with `;` and may span lines. Type :help inside the shell
@@ -87,6 +118,72 @@ pub enum Command {
     /// Generate a synthetic graph as Neptune Gremlin CSV (for `plexus load` and benchmarks).
     #[command(subcommand)]
     Generate(GenerateCommand),
+}
+
+/// How `plexus cluster` reaches a member.
+#[derive(Debug, Args)]
+pub struct ClusterServer {
+    /// A member's HTTP address (host:port); changes go to the leader it names.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub server: String,
+    /// The user to log in as when the servers run with --auth.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// The password of --user.
+    #[arg(long, requires = "user")]
+    pub password: Option<String>,
+}
+
+/// A member's addresses, when the servers' cluster file does not list it.
+#[derive(Debug, Args)]
+pub struct MemberAddresses {
+    /// Its Raft address.
+    #[arg(long, value_name = "HOST:PORT", requires_all = ["bolt", "http"])]
+    pub raft: Option<String>,
+    /// Its Bolt address.
+    #[arg(long, value_name = "HOST:PORT", requires_all = ["raft", "http"])]
+    pub bolt: Option<String>,
+    /// Its HTTP address.
+    #[arg(long, value_name = "HOST:PORT", requires_all = ["raft", "bolt"])]
+    pub http: Option<String>,
+}
+
+/// `plexus cluster ...`.
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// Start a new cluster: the voters of the cluster file become its members.
+    Init(ClusterServer),
+    /// Show a member's view: role, term, leader, commit sequences, members, lag.
+    Status(ClusterServer),
+    /// Add a read replica (never votes); returns once it has caught up.
+    AddReplica {
+        /// The new member's id.
+        id: u64,
+        #[command(flatten)]
+        server: ClusterServer,
+        #[command(flatten)]
+        addresses: MemberAddresses,
+    },
+    /// Add a voter (or promote a replica to one).
+    AddVoter {
+        id: u64,
+        #[command(flatten)]
+        server: ClusterServer,
+        #[command(flatten)]
+        addresses: MemberAddresses,
+    },
+    /// Remove a member (voter or replica) from the cluster.
+    Remove {
+        id: u64,
+        #[command(flatten)]
+        server: ClusterServer,
+    },
+    /// Make a voter the leader: it stands for election and wins when its log is up to date.
+    TransferLeader {
+        id: u64,
+        #[command(flatten)]
+        server: ClusterServer,
+    },
 }
 
 /// `plexus user ...`.
@@ -274,6 +371,14 @@ pub struct ServeArgs {
     /// The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1).
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Serve as a member of the cluster this file describes (see `plexus
+    /// serve --help`); the member's Bolt and HTTP addresses there replace
+    /// --bolt-port and --http-port. Needs --node-id and a data directory.
+    #[arg(long, value_name = "FILE", requires = "node_id", conflicts_with = "in_memory")]
+    pub cluster: Option<PathBuf>,
+    /// This member's id in the cluster file.
+    #[arg(long, value_name = "N", requires = "cluster")]
+    pub node_id: Option<u64>,
 }
 
 /// Arguments of `plexus shell`.

@@ -120,6 +120,11 @@ impl Prepared {
     }
 }
 
+/// Asked before a write transaction starts (and so before the writer lock
+/// is taken); an error refuses the write. A cluster member that is not the
+/// leader answers `NotALeader` here, for Cypher and Gremlin on every protocol.
+pub type WriteGate = Arc<dyn Fn() -> Result<()> + Send + Sync>;
+
 /// An embedded Plexus database.
 #[derive(Clone)]
 pub struct Database {
@@ -133,6 +138,8 @@ pub struct Database {
     guard: Arc<QueryGuard>,
     /// Statements that would write fail before they run (`read_only`).
     read_only: bool,
+    /// Checked before every write transaction (`with_write_gate`).
+    write_gate: Option<WriteGate>,
 }
 
 impl Default for Database {
@@ -156,6 +163,7 @@ impl Database {
             procedures: Arc::new(RwLock::new(Arc::new(Procedures::with_builtins()))),
             guard: QueryGuard::unlimited(),
             read_only: false,
+            write_gate: None,
         }
     }
 
@@ -173,6 +181,19 @@ impl Database {
     /// routing, a read replica.
     pub fn read_only(&self) -> Database {
         Database { read_only: true, ..self.clone() }
+    }
+
+    /// The same database, asking `gate` before every write transaction.
+    pub fn with_write_gate(self, gate: WriteGate) -> Database {
+        Database { write_gate: Some(gate), ..self }
+    }
+
+    /// Starts a write transaction once the gate (if any) allows it.
+    fn begin_write(&self) -> Result<WriteTxn> {
+        if let Some(gate) = &self.write_gate {
+            gate()?;
+        }
+        self.graph.begin_write()
     }
 
     /// Fails for a write plan on a read-only handle.
@@ -273,7 +294,7 @@ impl Database {
         prepared.check_parameters(params)?;
         self.check_access(&prepared)?;
         if prepared.plan.writes() {
-            let txn = self.graph.begin_write()?;
+            let txn = self.begin_write()?;
             let ctx = prepared.write_context(txn, params, &self.guard);
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
@@ -298,7 +319,7 @@ impl Database {
         let prepared = self.prepare_gremlin(traversal, &self.graph.snapshot(), params)?;
         self.check_access(&prepared)?;
         if prepared.plan.writes() {
-            let ctx = prepared.write_context(self.graph.begin_write()?, params, &self.guard);
+            let ctx = prepared.write_context(self.begin_write()?, params, &self.guard);
             let (rows, stats, profile) = run_to_end(&prepared, &ctx)?;
             let txn = ctx.into_txn().ok_or_else(|| Error::internal("write context lost its transaction"))?;
             txn.commit()?;
@@ -500,7 +521,7 @@ impl Transaction {
         }
         let txn = match std::mem::replace(&mut self.state, TxnState::Finished) {
             TxnState::Writing(t) => t,
-            _ => self.db.graph.begin_write()?,
+            _ => self.db.begin_write()?,
         };
         let ctx = prepared.write_context(txn, params, &self.db.guard);
         let outcome = run_to_end(&prepared, &ctx);

@@ -2,6 +2,7 @@
 //! restore, export and import.
 
 mod cli;
+mod cluster_cli;
 mod serve_config;
 
 use std::io::{self, Read};
@@ -50,6 +51,7 @@ fn main() -> ExitCode {
         Command::Load(args) => load(&args),
         Command::Generate(command) => generate(command),
         Command::User(command) => user(command),
+        Command::Cluster(command) => cluster_cli::run(command),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
@@ -85,11 +87,21 @@ fn serve(args: &ServeArgs) -> io::Result<bool> {
         (Some(cert), Some(key)) => Some(plexus::server::tls::Tls::from_pem_files(cert, key)?),
         _ => None,
     };
+    if let (Some(path), Some(id)) = (&args.cluster, args.node_id) {
+        return serve_member(args, path, id, tls);
+    }
     let db = open(&args.store)?;
     if let Some(store) = db.store() {
         let r = store.recovery();
         tracing::info!(dir = %store.dir().display(), seq = r.seq, replayed = r.replayed, "data directory open");
     }
+    let config = server_config(args, tls)?;
+    let outcome = plexus::server::run(db.clone(), config).map(|()| true);
+    finish(&db, outcome)
+}
+
+/// The server settings of `plexus serve`'s flags.
+fn server_config(args: &ServeArgs, tls: Option<plexus::server::tls::Tls>) -> io::Result<plexus::server::ServerConfig> {
     if !args.listen.is_loopback() && !args.auth {
         tracing::warn!(address = %args.listen, "listening beyond this machine without authentication (see --auth)");
     }
@@ -104,7 +116,7 @@ fn serve(args: &ServeArgs) -> io::Result<bool> {
         std::sync::Arc::new(plexus::server::bolt::auth::AcceptAll)
     };
     let timeout = (args.query_timeout_ms > 0).then(|| std::time::Duration::from_millis(args.query_timeout_ms));
-    let config = plexus::server::ServerConfig {
+    Ok(plexus::server::ServerConfig {
         bolt_addr: std::net::SocketAddr::new(args.listen, args.bolt_port),
         http_addr: Some(std::net::SocketAddr::new(args.listen, args.http_port)),
         query_timeout: timeout,
@@ -114,9 +126,42 @@ fn serve(args: &ServeArgs) -> io::Result<bool> {
         authenticator,
         tls,
         ..Default::default()
-    };
-    let outcome = plexus::server::run(db.clone(), config).map(|()| true);
-    finish(&db, outcome)
+    })
+}
+
+/// `plexus serve --cluster FILE --node-id N`: member N on the data
+/// directory, listening on the Bolt and HTTP ports the file gives it.
+fn serve_member(
+    args: &ServeArgs,
+    path: &std::path::Path,
+    id: u64,
+    tls: Option<plexus::server::tls::Tls>,
+) -> io::Result<bool> {
+    use plexus::server::cluster::{ClusterFile, ClusterMember};
+    let file = ClusterFile::read(path).map_err(io::Error::other)?;
+    let me = file.member(id).ok_or_else(|| io::Error::other(format!("member {id} is not in {}", path.display())))?;
+    let bolt_addr = listen_address(args.listen, &me.bolt)?;
+    let http_addr = listen_address(args.listen, &me.http)?;
+    let mut config = server_config(args, tls)?;
+    let member = ClusterMember::start(file, id, &args.store.data_dir).map_err(io_error)?;
+    tracing::info!(id, dir = %args.store.data_dir.display(), seq = member.node().graph().seq(), "cluster member started");
+    config.bolt_addr = bolt_addr;
+    config.http_addr = Some(http_addr);
+    config.cluster = Some(member.clone());
+    let outcome = plexus::server::run(member.database(), config).map(|()| true);
+    member.node().shutdown();
+    outcome
+}
+
+/// Where to listen for an advertised `host:port`: the address itself when
+/// it is an IP address, else --listen with its port.
+fn listen_address(listen: std::net::IpAddr, advertised: &str) -> io::Result<std::net::SocketAddr> {
+    if let Ok(addr) = advertised.parse() {
+        return Ok(addr);
+    }
+    let port = advertised.rsplit_once(':').and_then(|(_, p)| p.parse::<u16>().ok());
+    let port = port.ok_or_else(|| io::Error::other(format!("`{advertised}` is not host:port")))?;
+    Ok(std::net::SocketAddr::new(listen, port))
 }
 
 /// `plexus shell --connect URI`: the shell on a server over Bolt.

@@ -1,6 +1,8 @@
 //! Prometheus metrics for `GET /metrics`: one registry per server. Queries are
 //! counted where they run (Bolt RUN, `/openCypher`, `/gremlin`); the store's
-//! figures (commits, WAL bytes, counts, checkpoint) are read at scrape time.
+//! figures (commits, WAL bytes, counts, checkpoint) are read at scrape time,
+//! and so are a cluster member's (`plexus_cluster_*`: role, term, positions,
+//! replication lag per member, elections, leader changes, snapshots).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -9,6 +11,8 @@ use prometheus::{
     Encoder, Gauge, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
     TextEncoder,
 };
+
+use plexus_cluster::{ClusterStatus, Role};
 
 use crate::db::Database;
 
@@ -59,6 +63,7 @@ pub struct Metrics {
     relationships: IntGauge,
     checkpoint_seq: IntGauge,
     uptime: Gauge,
+    cluster: ClusterMetrics,
     /// Scrapes bring the scrape-time counters up to date one at a time.
     scrape: Mutex<()>,
 }
@@ -92,10 +97,12 @@ impl Metrics {
         registry.register(Box::new(relationships.clone()))?;
         registry.register(Box::new(checkpoint_seq.clone()))?;
         registry.register(Box::new(uptime.clone()))?;
+        let cluster = ClusterMetrics::new(&registry)?;
         // Present from the first scrape, at zero, so rates start from a known value.
         connections.with_label_values(&["bolt"]).set(0);
         connections.with_label_values(&["websocket"]).set(0);
-        for (language, protocol) in [("cypher", "bolt"), ("cypher", "http"), ("gremlin", "http"), ("gremlin", "websocket")]
+        for (language, protocol) in
+            [("cypher", "bolt"), ("cypher", "http"), ("gremlin", "http"), ("gremlin", "websocket")]
         {
             for outcome in ["ok", "error"] {
                 queries.with_label_values(&[language, protocol, outcome]);
@@ -114,6 +121,7 @@ impl Metrics {
             relationships,
             checkpoint_seq,
             uptime,
+            cluster,
             scrape: Mutex::new(()),
         })
     }
@@ -130,6 +138,12 @@ impl Metrics {
         let gauge = self.connections.with_label_values(&[protocol.label()]);
         gauge.inc();
         ConnectionGuard { gauge }
+    }
+
+    /// A cluster member's figures, as of now (call before `render`).
+    pub fn observe_cluster(&self, status: &ClusterStatus) {
+        let _one = self.scrape.lock().unwrap_or_else(|e| e.into_inner());
+        self.cluster.observe(status);
     }
 
     /// Everything in Prometheus' text exposition format (0.0.4).
@@ -149,6 +163,86 @@ impl Metrics {
         let mut out = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut out).map_err(|e| e.to_string())?;
         String::from_utf8(out).map_err(|e| e.to_string())
+    }
+}
+
+/// The `plexus_cluster_*` series (registered only once a member reports).
+struct ClusterMetrics {
+    registry: Registry,
+    registered: std::sync::atomic::AtomicBool,
+    leader: IntGauge,
+    term: IntGauge,
+    committed_seq: IntGauge,
+    applied_seq: IntGauge,
+    lag: IntGaugeVec,
+    elections: IntCounter,
+    leader_changes: IntCounter,
+    snapshots_built: IntCounter,
+    snapshots_installed: IntCounter,
+}
+
+impl ClusterMetrics {
+    fn new(registry: &Registry) -> prometheus::Result<ClusterMetrics> {
+        Ok(ClusterMetrics {
+            registry: registry.clone(),
+            registered: Default::default(),
+            leader: IntGauge::new("plexus_cluster_is_leader", "1 on the member that takes writes, else 0")?,
+            term: IntGauge::new("plexus_cluster_term", "The Raft term this member is in")?,
+            committed_seq: IntGauge::new("plexus_cluster_commit_seq", "The newest commit sequence applied here")?,
+            applied_seq: IntGauge::new("plexus_cluster_visible_seq", "The newest commit sequence readers here see")?,
+            lag: IntGaugeVec::new(
+                Opts::new(
+                    "plexus_cluster_replication_lag_entries",
+                    "On the leader: Raft log entries each member still lacks",
+                ),
+                &["member"],
+            )?,
+            elections: IntCounter::new("plexus_cluster_elections_total", "Terms this member has seen begin")?,
+            leader_changes: IntCounter::new(
+                "plexus_cluster_leader_changes_total",
+                "Leader changes this member has seen",
+            )?,
+            snapshots_built: IntCounter::new("plexus_cluster_snapshots_built_total", "Snapshots built here")?,
+            snapshots_installed: IntCounter::new(
+                "plexus_cluster_snapshots_installed_total",
+                "Snapshots received from the leader and installed here",
+            )?,
+        })
+    }
+
+    fn observe(&self, s: &ClusterStatus) {
+        use std::sync::atomic::Ordering;
+        if !self.registered.swap(true, Ordering::Relaxed) {
+            let series: [Box<dyn prometheus::core::Collector>; 9] = [
+                Box::new(self.leader.clone()),
+                Box::new(self.term.clone()),
+                Box::new(self.committed_seq.clone()),
+                Box::new(self.applied_seq.clone()),
+                Box::new(self.lag.clone()),
+                Box::new(self.elections.clone()),
+                Box::new(self.leader_changes.clone()),
+                Box::new(self.snapshots_built.clone()),
+                Box::new(self.snapshots_installed.clone()),
+            ];
+            for collector in series {
+                if let Err(e) = self.registry.register(collector) {
+                    tracing::warn!(error = %e, "cannot register a cluster metric");
+                }
+            }
+        }
+        self.leader.set(i64::from(s.role == Role::Leader));
+        self.term.set(clamp(s.term));
+        self.committed_seq.set(clamp(s.committed_seq));
+        self.applied_seq.set(clamp(s.visible_seq));
+        // Only the leader knows the others' progress; members that left drop out.
+        self.lag.reset();
+        for (id, lag) in &s.lag {
+            self.lag.with_label_values(&[&id.to_string()]).set(clamp(*lag));
+        }
+        catch_up(&self.elections, s.elections);
+        catch_up(&self.leader_changes, s.leader_changes);
+        catch_up(&self.snapshots_built, s.snapshots_built);
+        catch_up(&self.snapshots_installed, s.snapshots_installed);
     }
 }
 

@@ -21,6 +21,7 @@
 //! `http/errors.rs` (Neptune exception names).
 
 pub mod bolt;
+pub mod cluster;
 pub mod fuzz_entry;
 pub mod gremlin_ws;
 pub mod http;
@@ -47,6 +48,8 @@ use bolt::version::BoltVersion;
 
 /// How long drivers may keep a routing table.
 const ROUTE_TTL_SECONDS: i64 = 300;
+/// A cluster's table changes at a failover: drivers ask again soon.
+const CLUSTER_ROUTE_TTL_SECONDS: i64 = 10;
 
 /// How the server listens and what it allows.
 #[derive(Clone)]
@@ -77,6 +80,8 @@ pub struct ServerConfig {
     pub authenticator: Arc<dyn Authenticator>,
     /// When set, both ports speak only TLS (Bolt drivers use `bolt+s://` or `neo4j+s://`, HTTP is https).
     pub tls: Option<tls::Tls>,
+    /// When set, the server is this cluster member (serve its `database()`).
+    pub cluster: Option<Arc<cluster::ClusterMember>>,
 }
 
 impl Default for ServerConfig {
@@ -95,6 +100,7 @@ impl Default for ServerConfig {
             shutdown_grace: Duration::from_secs(5),
             authenticator: Arc::new(AcceptAll),
             tls: None,
+            cluster: None,
         }
     }
 }
@@ -112,6 +118,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("max_message_size", &self.max_message_size)
             .field("bolt_versions", &self.bolt_versions)
             .field("tls", &self.tls.is_some())
+            .field("cluster", &self.cluster.as_ref().map(|c| c.node().id()))
             .finish_non_exhaustive()
     }
 }
@@ -165,6 +172,7 @@ impl Server {
                 metrics.clone(),
             );
             state.query_memory_limit = self.config.query_memory_limit;
+            state.cluster = self.config.cluster.clone();
             let state = Arc::new(state);
             let router = http::router(state, self.config.max_message_size);
             let mut stopped = stopped.clone();
@@ -183,11 +191,16 @@ impl Server {
                 database_name: self.config.database_name.clone(),
                 server_agent: "Neo4j/5.26.0".into(),
                 advertised_address: advertised,
-                route_ttl_seconds: ROUTE_TTL_SECONDS,
+                route_ttl_seconds: if self.config.cluster.is_some() {
+                    CLUSTER_ROUTE_TTL_SECONDS
+                } else {
+                    ROUTE_TTL_SECONDS
+                },
                 query_timeout: self.config.query_timeout,
                 query_memory_limit: self.config.query_memory_limit,
                 authenticator: self.config.authenticator.clone(),
                 metrics,
+                cluster: self.config.cluster.clone(),
             }),
             max_message_size: self.config.max_message_size,
             handshake_timeout: self.config.handshake_timeout,

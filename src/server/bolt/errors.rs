@@ -156,6 +156,18 @@ impl From<&Error> for Failure {
             (ErrorClass::TransactionError, "WriterBusy") => {
                 ("Neo.TransientError.Transaction.LockAcquisitionTimeout", TRANSIENT)
             }
+            // Drivers drop this writer from their routing table and route again.
+            (ErrorClass::TransactionError, "NotALeader") => ("Neo.ClientError.Cluster.NotALeader", TRANSIENT),
+            // Transient: drivers retry (after a leader change, with a fresh routing table).
+            (ErrorClass::TransactionError, "ReplicationTimeout" | "NotCommitted") => {
+                ("Neo.TransientError.Cluster.ReplicationFailure", TRANSIENT)
+            }
+            (ErrorClass::TransactionError, "LeaderNotReady" | "ClusterStopped" | "NoLeader") => {
+                ("Neo.TransientError.General.DatabaseUnavailable", TRANSIENT)
+            }
+            (ErrorClass::TransactionError, "BookmarkTimeout") => {
+                ("Neo.TransientError.Transaction.BookmarkTimeout", TRANSIENT)
+            }
             (ErrorClass::TransactionError, "TransactionFailed") => {
                 ("Neo.ClientError.Transaction.TransactionMarkedAsFailed", TRANSACTION)
             }
@@ -207,6 +219,16 @@ mod tests {
                 "50N00",
             ),
             (Error::internal("bug"), "Neo.DatabaseError.General.UnknownError", "50N42"),
+            (
+                Error::new(ErrorClass::TransactionError, "NotALeader", Phase::Runtime, "leader is 2"),
+                "Neo.ClientError.Cluster.NotALeader",
+                "50N00",
+            ),
+            (
+                Error::new(ErrorClass::TransactionError, "BookmarkTimeout", Phase::Runtime, "not yet"),
+                "Neo.TransientError.Transaction.BookmarkTimeout",
+                "50N00",
+            ),
         ];
         for (e, code, gql) in cases {
             let f = Failure::from(&e);

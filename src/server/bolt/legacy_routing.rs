@@ -1,12 +1,14 @@
 //! Routing for Bolt 4.1/4.2 drivers on `neo4j://`: before ROUTE existed
 //! (4.3) they run `CALL dbms.routing.getRoutingTable($context[, $database])`
-//! against the `system` database. The session answers it itself, as it
-//! answers ROUTE: this one server for every role.
+//! against the `system` database. The session answers it itself with the
+//! same table as ROUTE: this one server for every role, or a cluster's
+//! leader as writer and its other members as readers.
 
 use plexus_storage::Value;
 
 use super::errors::Failure;
 use crate::db::{Params, QueryResult};
+use crate::server::cluster::RoutingTable;
 
 /// Whether `query` is the routing-table call (any spacing and case).
 pub fn is_routing_call(query: &str) -> bool {
@@ -14,29 +16,40 @@ pub fn is_routing_call(query: &str) -> bool {
     compact.to_ascii_lowercase().starts_with("calldbms.routing.getroutingtable(")
 }
 
-/// The table as the procedure's one row: `ttl`, `servers`.
-pub fn routing_table(params: &Params, database_name: &str, advertised: &str, ttl: i64) -> Result<QueryResult, Failure> {
-    if let Some(Value::String(name)) = params.get("database") {
-        if !name.is_empty() && name != database_name {
-            return Err(Failure::database_not_found(name));
+/// The database the call names, if it names one other than ours.
+pub fn check_database(params: &Params, database_name: &str) -> Result<(), Failure> {
+    match params.get("database") {
+        Some(Value::String(name)) if !name.is_empty() && name != database_name => {
+            Err(Failure::database_not_found(name))
         }
+        _ => Ok(()),
     }
-    // The address the client dialled, so routing works behind NAT and port maps.
-    let address = match params.get("context") {
-        Some(Value::Map(context)) => context.get("address").and_then(Value::as_str).unwrap_or(advertised),
-        _ => advertised,
-    };
-    let server = |role: &str| {
+}
+
+/// The address the client dialled (`$context.address`), so a single server
+/// routes to itself behind NAT and port maps.
+pub fn context_address(params: &Params) -> Option<&str> {
+    match params.get("context") {
+        Some(Value::Map(context)) => context.get("address").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// The table as the procedure's one row: `ttl`, `servers`.
+pub fn routing_table(table: &RoutingTable, ttl: i64) -> QueryResult {
+    let server = |role: &str, addresses: &[String]| {
         Value::Map(
             [
-                ("addresses".to_string(), Value::List(vec![Value::String(address.to_string())])),
+                ("addresses".to_string(), Value::List(addresses.iter().map(|a| Value::String(a.clone())).collect())),
                 ("role".to_string(), Value::String(role.into())),
             ]
             .into(),
         )
     };
-    let row = vec![Value::Integer(ttl), Value::List(vec![server("WRITE"), server("READ"), server("ROUTE")])];
-    Ok(QueryResult::from_rows(vec!["ttl".into(), "servers".into()], vec![row]))
+    let servers =
+        vec![server("WRITE", &table.writers), server("READ", &table.readers), server("ROUTE", &table.routers)];
+    let row = vec![Value::Integer(ttl), Value::List(servers)];
+    QueryResult::from_rows(vec!["ttl".into(), "servers".into()], vec![row])
 }
 
 #[cfg(test)]
@@ -52,26 +65,31 @@ mod tests {
     }
 
     #[test]
-    fn the_table_names_the_dialled_address_for_every_role() {
+    fn the_table_names_each_role_and_the_dialled_address() {
         let context = Value::Map([("address".to_string(), Value::String("db:7687".into()))].into());
         let params: Params = [("context".to_string(), context)].into();
-        let rows = routing_table(&params, "neo4j", "127.0.0.1:7687", 300)
-            .and_then(|r| r.collect_rows().map_err(|e| Failure::from(&e)));
-        let Ok(rows) = rows else { panic!("{rows:?}") };
-        assert_eq!(rows[0][0], Value::Integer(300));
+        assert_eq!(context_address(&params), Some("db:7687"));
+        let table = RoutingTable {
+            writers: vec!["a:1".into()],
+            readers: vec!["b:1".into(), "c:1".into()],
+            routers: vec!["a:1".into(), "b:1".into(), "c:1".into()],
+        };
+        let rows = routing_table(&table, 10).collect_rows().expect("rows");
+        assert_eq!(rows[0][0], Value::Integer(10));
         let Value::List(servers) = &rows[0][1] else { panic!("{rows:?}") };
-        let roles: Vec<&Value> = servers
+        let by_role: Vec<(String, usize)> = servers
             .iter()
             .map(|s| match s {
-                Value::Map(m) => {
-                    assert_eq!(m["addresses"], Value::List(vec![Value::String("db:7687".into())]));
-                    &m["role"]
-                }
+                Value::Map(m) => match (&m["role"], &m["addresses"]) {
+                    (Value::String(role), Value::List(a)) => (role.clone(), a.len()),
+                    other => panic!("{other:?}"),
+                },
                 other => panic!("{other:?}"),
             })
             .collect();
-        assert_eq!(roles.len(), 3);
+        assert_eq!(by_role, vec![("WRITE".into(), 1), ("READ".into(), 2), ("ROUTE".into(), 3)]);
         let other: Params = [("database".to_string(), Value::String("x".into()))].into();
-        assert!(routing_table(&other, "neo4j", "a:1", 300).is_err());
+        assert!(check_database(&other, "neo4j").is_err());
+        assert!(check_database(&params, "neo4j").is_ok());
     }
 }

@@ -17,6 +17,8 @@ use super::packstream::{map_get, PackValue};
 use super::structures::to_params;
 use super::version::{BoltVersion, Dialect};
 use crate::db::{Database, QueryResult, QueryStats, Transaction};
+use crate::server::cluster::member::BOOKMARK_WAIT;
+use crate::server::cluster::{ClusterMember, RoutingTable};
 use crate::server::metrics::{Language, Metrics, Protocol};
 use crate::QueryGuard;
 
@@ -35,6 +37,9 @@ pub struct SessionConfig {
     pub query_memory_limit: Option<usize>,
     pub authenticator: Arc<dyn Authenticator>,
     pub metrics: Arc<Metrics>,
+    /// Set when the server is a cluster member: ROUTE names the leader as
+    /// writer, and bookmarks make reads wait for their commit.
+    pub cluster: Option<Arc<ClusterMember>>,
 }
 
 /// Whether the connection goes on after a batch of requests.
@@ -413,10 +418,11 @@ impl Session {
         } else {
             let limit = self.check_extra(extra, Some(query))?;
             let result = if legacy_routing::is_routing_call(query) {
-                let c = &self.config;
-                let address = self.routing_address.as_deref().unwrap_or(&c.advertised_address);
-                legacy_routing::routing_table(&params, &c.database_name, address, c.route_ttl_seconds)?
+                legacy_routing::check_database(&params, &self.config.database_name)?;
+                let table = self.routing_table(legacy_routing::context_address(&params));
+                legacy_routing::routing_table(&table, self.config.route_ttl_seconds)
             } else {
+                self.wait_for_bookmarks(extra)?;
                 let mut db = self.db.guarded(self.new_guard(limit));
                 // A driver routing a query as a read must not change anything.
                 if matches!(map_get(extra, "mode"), Some(PackValue::String(m)) if m == "r") {
@@ -491,6 +497,7 @@ impl Session {
         }
         let limit = self.check_extra(extra, None)?;
         self.auto = None;
+        self.wait_for_bookmarks(extra)?;
         let started = Instant::now();
         let read_only = matches!(map_get(extra, "mode"), Some(PackValue::String(m)) if m == "r");
         let db = self.db.guarded(self.new_guard(limit));
@@ -523,26 +530,54 @@ impl Session {
         Ok(())
     }
 
-    /// A single server is writer, reader and router for its one database.
+    /// A single server is writer, reader and router for its one database;
+    /// a cluster member names the leader as writer (`ClusterMember::routing_table`).
     fn route(&mut self, routing: &Extra, db: Option<&str>, out: &mut Responses) -> Result<(), Fail> {
         if let Some(name) = db.filter(|n| !n.is_empty() && *n != self.config.database_name) {
             return Err(Failure::database_not_found(name).into());
         }
-        let address = map_get(routing, "address")
-            .and_then(PackValue::as_str)
+        let dialled = map_get(routing, "address").and_then(PackValue::as_str).map(str::to_owned);
+        let table = self.routing_table(dialled.as_deref());
+        let server = |role: &str, addresses: &[String]| {
+            PackValue::Map(meta([
+                ("addresses", PackValue::List(addresses.iter().map(string).collect())),
+                ("role", string(role)),
+            ]))
+        };
+        let mut rt = meta([("ttl", PackValue::Integer(self.config.route_ttl_seconds))]);
+        if self.dialect.version.route_extra_map() {
+            rt.push(("db".into(), string(&*self.config.database_name)));
+        }
+        let servers =
+            vec![server("WRITE", &table.writers), server("READ", &table.readers), server("ROUTE", &table.routers)];
+        rt.push(("servers".into(), PackValue::List(servers)));
+        out.success(meta([("rt", PackValue::Map(rt))]));
+        Ok(())
+    }
+
+    /// The cluster's table, or this server for every role at the address
+    /// the client dialled (so routing works behind NAT and port maps).
+    fn routing_table(&self, dialled: Option<&str>) -> RoutingTable {
+        if let Some(cluster) = &self.config.cluster {
+            return cluster.routing_table();
+        }
+        let address = dialled
             .map(str::to_owned)
             .or_else(|| self.routing_address.clone())
             .unwrap_or_else(|| self.config.advertised_address.clone());
-        let server = |role: &str| {
-            PackValue::Map(meta([("addresses", PackValue::List(vec![string(&*address)])), ("role", string(role))]))
+        RoutingTable { writers: vec![address.clone()], readers: vec![address.clone()], routers: vec![address] }
+    }
+
+    /// On a cluster member, waits until the commits that BEGIN's or RUN's
+    /// `bookmarks` name are applied here (read-your-writes on a replica).
+    fn wait_for_bookmarks(&self, extra: &Extra) -> Result<(), Fail> {
+        let (Some(cluster), Some(PackValue::List(bookmarks))) = (&self.config.cluster, map_get(extra, "bookmarks"))
+        else {
+            return Ok(());
         };
-        let mut table = meta([("ttl", PackValue::Integer(self.config.route_ttl_seconds))]);
-        if self.dialect.version.route_extra_map() {
-            table.push(("db".into(), string(&*self.config.database_name)));
-        }
-        table.push(("servers".into(), PackValue::List(vec![server("WRITE"), server("READ"), server("ROUTE")])));
-        out.success(meta([("rt", PackValue::Map(table))]));
-        Ok(())
+        cluster
+            .wait_for_bookmarks(bookmarks.iter().filter_map(PackValue::as_str), BOOKMARK_WAIT)
+            .map_err(|e| Fail::from(&e))
     }
 }
 
@@ -649,6 +684,7 @@ mod tests {
             query_memory_limit: None,
             authenticator: Arc::new(AcceptAll),
             metrics: Arc::new(Metrics::new().expect("metrics")),
+            cluster: None,
         };
         Session::new(Database::in_memory(), Arc::new(config), version, "bolt-1".into())
     }

@@ -83,6 +83,16 @@ impl HttpError {
             (ErrorClass::TransactionError, "WriterBusy") => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "ConcurrentModificationException")
             }
+            // A cluster member that is not the leader: Neptune's answer from a reader.
+            (ErrorClass::TransactionError, "NotALeader") => (StatusCode::BAD_REQUEST, "ReadOnlyViolationException"),
+            (ErrorClass::TransactionError, "BookmarkTimeout") => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "TimeLimitExceededException")
+            }
+            // A leader change or a lost quorum: retryable, as Neptune's conflicts are.
+            (
+                ErrorClass::TransactionError,
+                "LeaderNotReady" | "ReplicationTimeout" | "NotCommitted" | "ClusterStopped" | "NoLeader",
+            ) => (StatusCode::INTERNAL_SERVER_ERROR, "ConcurrentModificationException"),
             (ErrorClass::TransactionError | ErrorClass::IoError | ErrorClass::Internal, _) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "InternalFailureException")
             }

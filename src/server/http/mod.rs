@@ -3,6 +3,12 @@
 //! credentials), `GET /status` and `GET /metrics` (Prometheus text). A GET
 //! of `/gremlin` with `Upgrade: websocket` is the Gremlin Server WebSocket
 //! (`server/gremlin_ws/`).
+//!
+//! On a cluster member (`server/cluster/`): `/cluster/...` admin endpoints,
+//! `/status` with the member's role and positions, and read-your-writes on
+//! the query endpoints: a request header `x-plexus-min-seq: N` makes the
+//! member wait until it has applied commit N, and every answer carries the
+//! commit sequence it saw in `x-plexus-commit-seq`.
 
 pub mod auth;
 pub mod errors;
@@ -17,8 +23,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::header;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -26,6 +33,8 @@ use tokio::net::TcpListener;
 
 use crate::db::Database;
 use crate::server::bolt::auth::Authenticator;
+use crate::server::cluster::member::BOOKMARK_WAIT;
+use crate::server::cluster::ClusterMember;
 use crate::server::metrics::{self, Metrics};
 use crate::server::tls::{Tls, TlsListener};
 use crate::QueryGuard;
@@ -40,6 +49,8 @@ pub struct HttpState {
     /// What one query may hold in memory, in bytes (none by default).
     pub query_memory_limit: Option<usize>,
     pub metrics: Arc<Metrics>,
+    /// Set when the server is a cluster member.
+    pub cluster: Option<Arc<ClusterMember>>,
     next_request: AtomicU64,
     seed: u64,
 }
@@ -61,6 +72,7 @@ impl HttpState {
             query_timeout,
             query_memory_limit: None,
             metrics,
+            cluster: None,
             next_request: AtomicU64::new(0),
             seed,
         }
@@ -103,20 +115,54 @@ fn splitmix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// The request header asking a member to have applied this commit first.
+pub const MIN_SEQ_HEADER: &str = "x-plexus-min-seq";
+/// The response header with the commit sequence the request saw (after its own write).
+pub const COMMIT_SEQ_HEADER: &str = "x-plexus-commit-seq";
+
 pub fn router(state: Arc<HttpState>, max_body: usize) -> Router {
-    Router::new()
+    let queries = Router::new()
         .route("/openCypher", get(opencypher::handle).post(opencypher::handle))
         .route("/opencypher", get(opencypher::handle).post(opencypher::handle))
         .route("/gremlin", crate::server::gremlin_ws::route(max_body))
+        .route_layer(from_fn_with_state(state.clone(), read_your_writes));
+    queries
+        .merge(crate::server::cluster::admin::routes())
         .route("/status", get(status_handler))
         .route("/metrics", get(metrics_handler))
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(state)
 }
 
+/// Waits for `x-plexus-min-seq` on a cluster member, then runs the request
+/// and reports the commit sequence in `x-plexus-commit-seq`.
+async fn read_your_writes(State(state): State<Arc<HttpState>>, request: Request, next: Next) -> Response {
+    if let (Some(member), Some(value)) = (state.cluster.clone(), request.headers().get(MIN_SEQ_HEADER)) {
+        let request_id = state.request_id();
+        let Some(seq) = value.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok()) else {
+            let message = format!("{MIN_SEQ_HEADER} must be a commit sequence number");
+            return HttpError::bad_request(message, &request_id).into_response();
+        };
+        match tokio::task::spawn_blocking(move || member.node().wait_for_seq(seq, BOOKMARK_WAIT)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return HttpError::from_query(&e, &request_id).into_response(),
+            Err(e) => {
+                return HttpError::internal(format!("waiting for commit {seq} failed: {e}"), &request_id)
+                    .into_response()
+            }
+        }
+    }
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(COMMIT_SEQ_HEADER, HeaderValue::from(state.db.graph().seq()));
+    response
+}
+
 async fn status_handler(State(state): State<Arc<HttpState>>) -> impl IntoResponse {
-    let body = status::status(state.started, state.db.graph().seq()).to_string();
-    ([(header::CONTENT_TYPE, "application/json")], body)
+    let mut body = status::status(state.started, state.db.graph().seq());
+    if let Some(member) = &state.cluster {
+        status::add_cluster(&mut body, member.status_json());
+    }
+    ([(header::CONTENT_TYPE, "application/json")], body.to_string())
 }
 
 /// With authentication on, the metrics need credentials too (they name the
@@ -124,6 +170,9 @@ async fn status_handler(State(state): State<Arc<HttpState>>) -> impl IntoRespons
 async fn metrics_handler(State(state): State<Arc<HttpState>>, headers: axum::http::HeaderMap) -> Response {
     if let Err(reason) = auth::check(state.authenticator.as_ref(), &headers) {
         return HttpError::unauthorized(reason, &state.request_id()).into_response();
+    }
+    if let Some(member) = &state.cluster {
+        state.metrics.observe_cluster(&member.status());
     }
     match state.metrics.render(&state.db) {
         Ok(text) => ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response(),

@@ -16,3 +16,12 @@ pub fn status(started: SystemTime, seq: u64) -> Json {
         "gremlin": {"version": "tinkerpop-3.8.0"},
     })
 }
+
+/// A cluster member's status: `role` becomes `writer` or `reader`, and
+/// `cluster` holds its term, leader, commit and applied sequences and members.
+pub fn add_cluster(status: &mut Json, cluster: Json) {
+    if let (Some(fields), Some(role)) = (status.as_object_mut(), cluster.get("role").cloned()) {
+        fields.insert("role".into(), role);
+        fields.insert("cluster".into(), cluster);
+    }
+}

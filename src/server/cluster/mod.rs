@@ -1,0 +1,11 @@
+//! The server as a member of a replicated cluster (`plexus serve --cluster`,
+//! crate `plexus-cluster`): the cluster file, the member's routing, bookmark
+//! waits and status (`member.rs`), and the admin endpoints that `plexus
+//! cluster` calls (`admin.rs`).
+
+pub mod admin;
+pub mod file;
+pub mod member;
+
+pub use file::ClusterFile;
+pub use member::{ClusterMember, RoutingTable};
