@@ -5,6 +5,9 @@ and rollbacks, and errors raised as `GremlinServerError` with our message.
 The server is shared with the other driver tests, so each test writes under
 labels of its own."""
 
+import os
+import signal
+import subprocess
 import uuid
 
 import pytest
@@ -16,6 +19,8 @@ from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import P, T
 from gremlin_python.structure.graph import Edge, Path, Vertex
+
+from conftest import REPO, _free_port, _wait_for_port
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +141,38 @@ def test_errors_are_gremlin_server_errors_with_our_message(client, g):
         g.V().map(lambda: "it.get()").to_list()
     assert refused.value.status_code == 499
     assert "lambdas are not supported" in str(refused.value)
+
+
+@pytest.fixture(scope="module")
+def auth_url(tmp_path_factory):
+    """A server of its own with --auth and one user, ann/pw."""
+    if os.environ.get("PLEXUS_SERVE_CMD") or os.environ.get("PLEXUS_BOLT_ADDR"):
+        pytest.skip("needs the plexus binary to start a server with --auth")
+    binary = f"{os.environ.get('CARGO_TARGET_DIR', str(REPO / 'target'))}/debug/plexus"
+    data = tmp_path_factory.mktemp("auth-data")
+    subprocess.run([binary, "user", "add", "ann", "--password", "pw", "--data-dir", str(data)], check=True,
+                   capture_output=True)
+    port, http_port = _free_port(), _free_port()
+    proc = subprocess.Popen([binary, "serve", "--data-dir", str(data), "--auth", "--bolt-port", str(port),
+                             "--http-port", str(http_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(http_port, proc)
+        yield f"ws://127.0.0.1:{http_port}/gremlin"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def test_sasl_plain_with_the_driver_credentials(auth_url):
+    connection = DriverRemoteConnection(auth_url, "g", username="ann", password="pw")
+    try:
+        assert traversal().with_remote(connection).V().count().next() == 0
+    finally:
+        connection.close()
+    wrong = Client(auth_url, "g", username="ann", password="nope")
+    try:
+        with pytest.raises(GremlinServerError) as refused:
+            wrong.submit("g.V().count()").all().result()
+        assert refused.value.status_code == 401
+    finally:
+        wrong.close()
