@@ -155,6 +155,12 @@ async fn graphbinary_scripts_with_bindings_and_bytecode_traversals() {
     let WireValue::Vertex { label, properties, .. } = value.as_ref() else { panic!("{value:?}") };
     assert_eq!(label, "person");
     assert_eq!(properties.len(), 2, "{properties:?}");
+    // `g.with_('materializeProperties', 'tokens')`: ids and labels only.
+    let mut reference = marko.clone();
+    reference.args.push(("materializeProperties".into(), s("tokens")));
+    let got = items(&mut ws, &reference).await;
+    let [WireValue::Traverser { value, .. }] = got.as_slice() else { panic!("one vertex") };
+    assert!(matches!(value.as_ref(), WireValue::Vertex { properties, .. } if properties.is_empty()), "{value:?}");
     let knows = eval(new_id(6), "g.E().hasLabel('knows')");
     let got = items(&mut ws, &knows).await;
     let [WireValue::Edge { label, in_v_label, out_v_label, properties, .. }] = got.as_slice() else {

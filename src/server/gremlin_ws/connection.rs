@@ -11,7 +11,7 @@ use tracing::{debug, info};
 use super::auth;
 use super::bytecode::{translate, BytecodeRequest};
 use super::errors::query_error;
-use super::execute::{self, Failure, Work};
+use super::execute::{self, Failure, Work, WorkKind};
 use super::request::RequestMessage;
 use super::response::{batches, status, ResponseMessage, DEFAULT_BATCH_SIZE};
 use super::session::Sessions;
@@ -43,6 +43,8 @@ fn no_content(id: Uuid) -> Vec<ResponseMessage> {
 struct Options {
     batch_size: usize,
     timeout_ms: Option<u64>,
+    /// `materializeProperties: tokens`: elements without their properties.
+    tokens_only: bool,
 }
 
 impl Options {
@@ -55,6 +57,7 @@ impl Options {
             timeout_ms: positive(find("evaluationTimeout"))
                 .or_else(|| positive(find("scriptEvaluationTimeout")))
                 .map(|n| n as u64),
+            tokens_only: find("materializeProperties").and_then(WireValue::as_str) == Some("tokens"),
         }
     }
 }
@@ -163,7 +166,8 @@ impl Connection {
             _ => {}
         }
         let options = Options::read(request, &[]);
-        self.run(id, Work::Script { text: text.clone(), bindings }, session, options).await
+        let work = Work { kind: WorkKind::Script { text: text.clone(), bindings }, tokens_only: options.tokens_only };
+        self.run(id, work, session, options).await
     }
 
     async fn bytecode(&mut self, request: &RequestMessage, session: Option<String>) -> Vec<ResponseMessage> {
@@ -180,7 +184,9 @@ impl Connection {
             Ok(BytecodeRequest::Rollback) => self.rollback(id, session.as_deref().unwrap_or_default()),
             Ok(BytecodeRequest::Traversal { traversal, step_names, options }) => {
                 let options = Options::read(request, &options);
-                self.run(id, Work::Bytecode { traversal, step_names }, session, options).await
+                let work =
+                    Work { kind: WorkKind::Bytecode { traversal, step_names }, tokens_only: options.tokens_only };
+                self.run(id, work, session, options).await
             }
         }
     }

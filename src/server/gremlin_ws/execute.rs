@@ -18,8 +18,14 @@ use crate::db::{Database, Params, Transaction};
 use crate::gremlin::Traversal;
 use crate::QueryGuard;
 
-/// What to run.
-pub enum Work {
+/// What to run, and whether elements come back without their properties
+/// (`materializeProperties: tokens`, as the reference server's references).
+pub struct Work {
+    pub kind: WorkKind,
+    pub tokens_only: bool,
+}
+
+pub enum WorkKind {
     /// Script text and its bindings.
     Script { text: String, bindings: Params },
     /// Translated bytecode and its top-level step names.
@@ -101,12 +107,12 @@ pub async fn run(
 }
 
 fn evaluate(db: &Database, tx: &mut Transaction, work: &Work) -> Result<Vec<WireValue>, Error> {
-    let (result, paths, traversers) = match work {
-        Work::Script { text, bindings } => {
+    let (result, paths, traversers) = match &work.kind {
+        WorkKind::Script { text, bindings } => {
             let traversal = without_terminal_step(crate::gremlin::parse(text)?);
             (tx.execute_gremlin(&traversal, bindings)?, crate::server::http::gremlin::ends_in_path(text), false)
         }
-        Work::Bytecode { traversal, step_names } => {
+        WorkKind::Bytecode { traversal, step_names } => {
             (tx.execute_gremlin(traversal, &Params::new())?, ends_in_path(step_names), true)
         }
     };
@@ -118,7 +124,7 @@ fn evaluate(db: &Database, tx: &mut Transaction, work: &Work) -> Result<Vec<Wire
     }
     // Edge ends' labels come from what the transaction sees, its own writes included.
     let snapshot = tx.snapshot().unwrap_or_else(|| db.graph().snapshot());
-    let mut encoder = ResultEncoder::new(&snapshot);
+    let mut encoder = ResultEncoder::new(&snapshot, !work.tokens_only);
     Ok(if traversers { encoder.traversers(&values, paths) } else { encoder.values(&values, paths) })
 }
 

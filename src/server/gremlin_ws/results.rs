@@ -10,6 +10,8 @@ use super::value::WireValue;
 
 pub struct ResultEncoder<'a> {
     snapshot: &'a Snapshot,
+    /// Elements with their properties (`false`: ids and labels only).
+    with_properties: bool,
     /// Vertex properties get ids numbered within one answer.
     property_id: i64,
 }
@@ -29,8 +31,8 @@ fn label_of(labels: &[String]) -> String {
 }
 
 impl<'a> ResultEncoder<'a> {
-    pub fn new(snapshot: &'a Snapshot) -> Self {
-        ResultEncoder { snapshot, property_id: 0 }
+    pub fn new(snapshot: &'a Snapshot, with_properties: bool) -> Self {
+        ResultEncoder { snapshot, with_properties, property_id: 0 }
     }
 
     /// Plain values, as `eval` answers them. Path results arrive as lists of their objects.
@@ -106,7 +108,8 @@ impl<'a> ResultEncoder<'a> {
 
     fn vertex(&mut self, n: &Node) -> WireValue {
         let mut properties = Vec::with_capacity(n.properties.len());
-        for (key, value) in &n.properties {
+        let with_properties = self.with_properties;
+        for (key, value) in n.properties.iter().filter(|_| with_properties) {
             self.property_id += 1;
             properties.push(WireValue::VertexProperty {
                 id: Box::new(WireValue::Long(self.property_id)),
@@ -119,9 +122,11 @@ impl<'a> ResultEncoder<'a> {
     }
 
     fn edge(&mut self, r: &Relationship) -> WireValue {
+        let with_properties = self.with_properties;
         let properties = r
             .properties
             .iter()
+            .filter(|_| with_properties)
             .map(|(k, v)| WireValue::Property { key: k.clone(), value: Box::new(self.value(v)) })
             .collect();
         WireValue::Edge {
@@ -158,7 +163,7 @@ mod tests {
     #[test]
     fn equal_neighbours_share_a_traverser_and_token_keys_are_enums() {
         let snapshot = crate::db::Database::in_memory().graph().snapshot();
-        let mut enc = ResultEncoder::new(&snapshot);
+        let mut enc = ResultEncoder::new(&snapshot, true);
         let values = [Value::Integer(1), Value::Integer(1), Value::Integer(2), Value::Integer(1)];
         let bulks: Vec<i64> = enc
             .traversers(&values, false)
