@@ -13,8 +13,11 @@ use super::bolt::structures::{self, to_params, to_value};
 use super::bolt::version::{BoltVersion, Dialect};
 use super::gremlin_ws::graphbinary;
 
+/// What a target does with one input.
+pub type Entry = fn(&[u8]);
+
 /// Every target by name: `fuzz/fuzz_targets/<name>.rs`, `fuzz/corpus/<name>/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Entry)] = &[
     ("bolt_handshake", bolt_handshake),
     ("bolt_messages", bolt_messages),
     ("packstream", packstream),
