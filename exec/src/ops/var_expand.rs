@@ -57,7 +57,7 @@ impl Walk<'_> {
     fn run(&self, node: NodeId, path: &mut Vec<RelId>, out: &mut Vec<(Vec<RelId>, NodeId)>) -> Result<()> {
         let visits = self.visits.get() + 1;
         self.visits.set(visits);
-        if visits % GUARD_EVERY == 0 {
+        if visits.is_multiple_of(GUARD_EVERY) {
             self.guard.check()?;
             self.guard.admit(out.len() * (std::mem::size_of::<(Vec<RelId>, NodeId)>() + 8 * path.len()))?;
         }
