@@ -31,7 +31,7 @@ def url(http_address):
 @pytest.fixture(scope="module")
 def g(url):
     connection = DriverRemoteConnection(url, "g")
-    yield traversal().with_remote(connection)
+    yield traversal().with_(connection)
     connection.close()
 
 
@@ -166,7 +166,7 @@ def auth_url(tmp_path_factory):
 def test_sasl_plain_with_the_driver_credentials(auth_url):
     connection = DriverRemoteConnection(auth_url, "g", username="ann", password="pw")
     try:
-        assert traversal().with_remote(connection).V().count().next() == 0
+        assert traversal().with_(connection).V().count().next() == 0
     finally:
         connection.close()
     wrong = Client(auth_url, "g", username="ann", password="nope")
