@@ -7,6 +7,7 @@
 //! heartbeat_ms = 100
 //! commit_timeout_ms = 5000
 //! snapshot_every = 10000
+//! keep_after_snapshot = 1000
 //!
 //! [[member]]
 //! id = 1
@@ -42,6 +43,8 @@ pub struct ClusterFile {
     pub commit_timeout_ms: Option<u64>,
     /// A snapshot (checkpoint) after this many log entries.
     pub snapshot_every: Option<u64>,
+    /// Log entries kept after a snapshot (a member lagging further gets the snapshot).
+    pub keep_after_snapshot: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -120,6 +123,9 @@ impl ClusterFile {
         }
         if let Some(n) = self.snapshot_every {
             config.snapshot_every = n.max(1);
+        }
+        if let Some(n) = self.keep_after_snapshot {
+            config.keep_after_snapshot = n;
         }
         Ok(config)
     }
