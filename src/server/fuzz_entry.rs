@@ -26,7 +26,7 @@ pub const TARGETS: &[(&str, Entry)] = &[
 
 /// The first 20 bytes of a connection: magic, then four proposals. Two more
 /// bytes, when present, pick the versions the server offers (a bit each), as
-/// `--bolt-versions` narrows them.
+/// `ServerConfig::bolt_versions` narrows them.
 pub fn bolt_handshake(data: &[u8]) {
     let Some((preamble, rest)) = data.split_first_chunk::<4>() else { return };
     if classify_preamble(*preamble) != Preamble::Bolt {
@@ -36,7 +36,7 @@ pub fn bolt_handshake(data: &[u8]) {
     let offered: Vec<BoltVersion> = match rest.first_chunk::<2>() {
         Some(mask) => {
             let mask = u16::from_be_bytes(*mask);
-            SUPPORTED.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, v)| *v).collect()
+            SUPPORTED.iter().take(16).enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, v)| *v).collect()
         }
         None => SUPPORTED.to_vec(),
     };
