@@ -40,6 +40,7 @@ pub enum Command {
     ///   commit_timeout_ms = 5000          # optional: a write's wait for a majority
     ///   snapshot_every = 10000            # optional: log entries between snapshots
     ///   keep_after_snapshot = 1000        # optional: entries kept for lagging members
+    ///   bookmark_timeout_ms = 10000       # optional: a read's wait for its bookmark
     ///   [[member]]
     ///   id = 1
     ///   raft = "10.0.0.1:7100"  # Raft between members

@@ -17,7 +17,6 @@ use super::packstream::{map_get, PackValue};
 use super::structures::to_params;
 use super::version::{BoltVersion, Dialect};
 use crate::db::{Database, QueryResult, QueryStats, Transaction};
-use crate::server::cluster::member::BOOKMARK_WAIT;
 use crate::server::cluster::{ClusterMember, RoutingTable};
 use crate::server::metrics::{Language, Metrics, Protocol};
 use crate::QueryGuard;
@@ -575,9 +574,7 @@ impl Session {
         else {
             return Ok(());
         };
-        cluster
-            .wait_for_bookmarks(bookmarks.iter().filter_map(PackValue::as_str), BOOKMARK_WAIT)
-            .map_err(|e| Fail::from(&e))
+        cluster.wait_for_bookmarks(bookmarks.iter().filter_map(PackValue::as_str)).map_err(|e| Fail::from(&e))
     }
 }
 

@@ -8,6 +8,7 @@
 //! commit_timeout_ms = 5000
 //! snapshot_every = 10000
 //! keep_after_snapshot = 1000
+//! bookmark_timeout_ms = 10000
 //!
 //! [[member]]
 //! id = 1
@@ -45,6 +46,8 @@ pub struct ClusterFile {
     pub snapshot_every: Option<u64>,
     /// Log entries kept after a snapshot (a member lagging further gets the snapshot).
     pub keep_after_snapshot: Option<u64>,
+    /// How long a read with a bookmark waits for its commit (default 10 s).
+    pub bookmark_timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -97,6 +100,11 @@ impl ClusterFile {
             }
         }
         Ok(file)
+    }
+
+    /// How long a read with a bookmark waits for its commit.
+    pub fn bookmark_timeout(&self) -> Duration {
+        Duration::from_millis(self.bookmark_timeout_ms.unwrap_or(10_000))
     }
 
     pub fn member(&self, id: NodeId) -> Option<&FileMember> {

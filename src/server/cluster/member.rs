@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use plexus_cluster::{ClusterNode, ClusterStatus, NodeId, Role};
 use plexus_storage::{Error, ErrorClass, Phase, Result};
@@ -12,10 +11,6 @@ use serde_json::{json, Value as Json};
 
 use super::file::ClusterFile;
 use crate::db::Database;
-
-/// How long a read waits for a bookmark's commit to arrive before it fails
-/// with a transient `BookmarkTimeout`.
-pub const BOOKMARK_WAIT: Duration = Duration::from_secs(10);
 
 pub struct ClusterMember {
     node: ClusterNode,
@@ -84,13 +79,20 @@ impl ClusterMember {
         RoutingTable { writers, readers, routers }
     }
 
-    /// Waits (blocking) until this member has applied the newest commit the
-    /// bookmarks name; bookmarks that are not Plexus's are ignored.
-    pub fn wait_for_bookmarks<'a>(&self, bookmarks: impl IntoIterator<Item = &'a str>, limit: Duration) -> Result<()> {
+    /// Waits (blocking, up to the cluster file's `bookmark_timeout_ms`)
+    /// until this member has applied the newest commit the bookmarks name;
+    /// bookmarks that are not Plexus's are ignored. Past the limit it fails
+    /// with the transient `BookmarkTimeout`.
+    pub fn wait_for_bookmarks<'a>(&self, bookmarks: impl IntoIterator<Item = &'a str>) -> Result<()> {
         match bookmarks.into_iter().filter_map(bookmark_seq).max() {
-            Some(seq) => self.node.wait_for_seq(seq, limit),
+            Some(seq) => self.wait_for_seq(seq),
             None => Ok(()),
         }
+    }
+
+    /// Waits (blocking) until this member has applied commit `seq`.
+    pub fn wait_for_seq(&self, seq: u64) -> Result<()> {
+        self.node.wait_for_seq(seq, self.file.bookmark_timeout())
     }
 
     pub fn status(&self) -> ClusterStatus {

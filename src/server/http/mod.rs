@@ -33,7 +33,6 @@ use tokio::net::TcpListener;
 
 use crate::db::Database;
 use crate::server::bolt::auth::Authenticator;
-use crate::server::cluster::member::BOOKMARK_WAIT;
 use crate::server::cluster::ClusterMember;
 use crate::server::metrics::{self, Metrics};
 use crate::server::tls::{Tls, TlsListener};
@@ -143,7 +142,7 @@ async fn read_your_writes(State(state): State<Arc<HttpState>>, request: Request,
             let message = format!("{MIN_SEQ_HEADER} must be a commit sequence number");
             return HttpError::bad_request(message, &request_id).into_response();
         };
-        match tokio::task::spawn_blocking(move || member.node().wait_for_seq(seq, BOOKMARK_WAIT)).await {
+        match tokio::task::spawn_blocking(move || member.wait_for_seq(seq)).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => return HttpError::from_query(&e, &request_id).into_response(),
             Err(e) => {
