@@ -71,14 +71,12 @@ impl Target {
 }
 
 /// The cluster member behind a request, once its credentials pass.
-fn authorized(state: &HttpState, headers: &HeaderMap) -> std::result::Result<Arc<ClusterMember>, Response> {
-    let request_id = state.request_id();
+fn authorized(state: &HttpState, headers: &HeaderMap) -> std::result::Result<Arc<ClusterMember>, HttpError> {
     if let Err(reason) = auth::check(state.authenticator.as_ref(), headers) {
-        return Err(HttpError::unauthorized(reason, &request_id).into_response());
+        return Err(HttpError::unauthorized(reason, &state.request_id()));
     }
     state.cluster.clone().ok_or_else(|| {
-        HttpError::bad_request("this server is not a cluster member (plexus serve --cluster)", &request_id)
-            .into_response()
+        HttpError::bad_request("this server is not a cluster member (plexus serve --cluster)", &state.request_id())
     })
 }
 
@@ -98,7 +96,7 @@ async fn change(
 ) -> Response {
     let member = match authorized(&state, &headers) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let request_id = state.request_id();
     let target = match parse_target(&body) {
@@ -122,7 +120,7 @@ fn json_response(status: StatusCode, body: serde_json::Value) -> Response {
 async fn status(State(state): State<Arc<HttpState>>, headers: HeaderMap) -> Response {
     match authorized(&state, &headers) {
         Ok(member) => json_response(StatusCode::OK, member.status_json()),
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
