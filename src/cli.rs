@@ -55,6 +55,7 @@ pub enum Command {
         subcommand,
         after_help = "Examples:\n  \
         plexus cluster init --server 127.0.0.1:8182\n  \
+        plexus cluster init --server 127.0.0.1:8182 --seed /backups/restored\n  \
         plexus cluster status --server 127.0.0.1:8182\n  \
         plexus cluster add-replica 4 --server 127.0.0.1:8182\n  \
         plexus cluster add-voter 5 --server 127.0.0.1:8182 --raft h5:7100 --bolt h5:7687 --http h5:8182\n  \
@@ -154,7 +155,15 @@ pub struct MemberAddresses {
 #[derive(Debug, Subcommand)]
 pub enum ClusterCommand {
     /// Start a new cluster: the voters of the cluster file become its members.
-    Init(ClusterServer),
+    Init {
+        #[command(flatten)]
+        server: ClusterServer,
+        /// Seed the new cluster with this data directory's graph (a path on the
+        /// member's machine: a `plexus restore` of a snapshot, or a member's
+        /// directory of another cluster after a snapshot); ids are kept.
+        #[arg(long, value_name = "DIR")]
+        seed: Option<PathBuf>,
+    },
     /// Show a member's view: role, term, leader, commit sequences, members, lag.
     Status(ClusterServer),
     /// Add a read replica (never votes); returns once it has caught up.

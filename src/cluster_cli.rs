@@ -17,7 +17,15 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
 pub fn run(command: ClusterCommand) -> io::Result<bool> {
     match command {
-        ClusterCommand::Init(server) => report(post(&server, &server.server, "/cluster/init", &json!({}))),
+        ClusterCommand::Init { server, seed } => {
+            // A path that exists here is made absolute (the member may run elsewhere in the file system).
+            let seed = seed.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+            let body = match seed {
+                Some(dir) => json!({"seed": dir}),
+                None => json!({}),
+            };
+            report(post(&server, &server.server, "/cluster/init", &body))
+        }
         ClusterCommand::Status(server) => report(get(&server, &server.server, "/cluster/status")),
         ClusterCommand::AddReplica { id, server, addresses } => {
             on_leader(&server, "/cluster/add-replica", &target(id, &addresses))

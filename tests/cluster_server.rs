@@ -26,6 +26,15 @@ mod server;
 use server::TestServer;
 
 const USER: &str = "admin";
+/// How long a member may take to catch up on a loaded machine.
+const CATCH_UP: Duration = Duration::from_secs(30);
+
+/// One cluster at a time: the machine has few cores and elections need them.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
 const PASSWORD: &str = "secret";
 
 fn free_port() -> u16 {
@@ -280,6 +289,7 @@ fn bolt_addr(file: &ClusterFile, id: u64) -> String {
 
 #[test]
 fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
+    let _one = one_at_a_time();
     let root = tempfile::tempdir().expect("temp dir");
     let file = cluster_file();
     let mut members: Vec<Running> =
@@ -387,7 +397,7 @@ fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
     on_leader.run("CREATE (:X {n: 4})", map(&[])).expect("write with a follower down");
     let seq_now = members.iter().find(|m| m.member.node().id() == leader).expect("leader").member.node().graph().seq();
     members.insert(at(follower), Running::start(&file, follower, &root.path().join(follower.to_string())));
-    members[at(follower)].member.wait_for_seq(seq_now).expect("the restarted follower catches up");
+    members[at(follower)].member.node().wait_for_seq(seq_now, CATCH_UP).expect("the restarted follower catches up");
     let mut on_restarted = Bolt::connect(bolt_addr(&file, follower).parse().expect("address"));
     assert_eq!(count(&mut on_restarted, map(&[])).ok(), Some(5));
 
@@ -427,4 +437,64 @@ fn http_header(address: &str, path: &str, form: &str, name: &str) -> Option<Stri
         let (k, v) = l.split_once(':')?;
         k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
     })
+}
+
+/// Every node and relationship with its id, labels or type, and properties.
+fn contents(db: &plexus::Database) -> Vec<Vec<plexus::Value>> {
+    let query = "MATCH (n) OPTIONAL MATCH (n)-[r]->(m) \
+                 RETURN id(n), labels(n), properties(n), id(r), type(r), properties(r), id(m) ORDER BY id(n), id(r)";
+    db.execute(query, &Default::default()).and_then(|r| r.collect_rows()).expect("contents")
+}
+
+#[test]
+fn new_clusters_seeded_from_a_backup_and_from_another_clusters_member() {
+    let _one = one_at_a_time();
+    let root = tempfile::tempdir().expect("temp dir");
+    // A single server's data directory, with a hole where a node was deleted.
+    let backup = root.path().join("backup");
+    let expected = {
+        let db = plexus::Database::open(&backup, Default::default()).expect("open");
+        for q in
+            ["CREATE (:A {n: 1})-[:R {w: 2}]->(:B {n: 2}), (:Gone)", "MATCH (g:Gone) DELETE g", "CREATE (:C {n: 3})"]
+        {
+            db.execute(q, &Default::default()).and_then(|r| r.collect_rows()).expect(q);
+        }
+        let rows = contents(&db);
+        db.close().expect("close");
+        rows
+    };
+    assert_eq!(expected.len(), 3, "{expected:?}");
+
+    let file = cluster_file();
+    let first: Vec<Running> =
+        (1..=3).map(|id| Running::start(&file, id, &root.path().join(format!("a{id}")))).collect();
+    let view = plexus_cluster(&["init", "--seed", backup.to_str().expect("utf-8")], &first[1].http()).expect("seed");
+    assert_eq!(view["leader"].as_u64(), Some(2), "the member seeded leads: {view}");
+    for m in &first {
+        if let Err(e) = m.member.node().wait_for_seq(1, CATCH_UP) {
+            panic!("the seed commit did not arrive ({e}): {}", m.member.status_json());
+        }
+        assert_eq!(contents(&m.member.database()), expected, "member {}", m.member.node().id());
+    }
+    let e = plexus_cluster(&["init", "--seed", backup.to_str().expect("utf-8")], &first[0].http())
+        .expect_err("a cluster is seeded once");
+    assert!(e.contains("InvalidSeed") || e.contains("already"), "{e}");
+
+    // A whole-cluster snapshot (a member's directory after /cluster/snapshot) seeds another cluster.
+    let (code, _, body) = first[2].server.http_request("POST", "/cluster/snapshot", &auth_header(true), None, b"");
+    assert_eq!(code, 200, "{body}");
+    let other = cluster_file();
+    let second: Vec<Running> =
+        (1..=3).map(|id| Running::start(&other, id, &root.path().join(format!("b{id}")))).collect();
+    let from = root.path().join("a3");
+    plexus_cluster(&["init", "--seed", from.to_str().expect("utf-8")], &second[0].http()).expect("seed from a member");
+    for m in &second {
+        if let Err(e) = m.member.node().wait_for_seq(1, CATCH_UP) {
+            panic!("the seed commit did not arrive ({e}): {}", m.member.status_json());
+        }
+        assert_eq!(contents(&m.member.database()), expected, "member {}", m.member.node().id());
+    }
+    for m in first.into_iter().chain(second) {
+        m.stop();
+    }
 }

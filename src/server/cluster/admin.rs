@@ -4,7 +4,9 @@
 //! it); `plexus cluster` finds the leader through `GET /cluster/status`.
 //!
 //! - `GET /cluster/status`: this member's view (role, term, leader, positions, members).
-//! - `POST /cluster/init`: the cluster file's voters become the first membership.
+//! - `POST /cluster/init {"seed"?}`: the cluster file's voters become the
+//!   first membership; with `seed` (a data directory on the member's machine)
+//!   the member takes the lead and writes the seed's graph as the first commit.
 //! - `POST /cluster/add-replica {"id", "raft"?, "bolt"?, "http"?}`: a read
 //!   replica (a learner), addresses from the body or the cluster file; answers
 //!   once it has caught up.
@@ -12,7 +14,7 @@
 //! - `POST /cluster/remove {"id"}`: the member leaves the cluster.
 //! - `POST /cluster/campaign`: this member stands for election now (how
 //!   `plexus cluster transfer-leader` works: openraft 0.9 has no transfer).
-//! - `POST /cluster/snapshot`: build a snapshot (a checkpoint) now.
+//! - `POST /cluster/snapshot`: build a snapshot (a checkpoint) now; answers once it is written.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -50,6 +52,8 @@ struct Target {
     raft: Option<String>,
     bolt: Option<String>,
     http: Option<String>,
+    /// `init` only: a data directory to seed the new cluster from.
+    seed: Option<std::path::PathBuf>,
 }
 
 impl Target {
@@ -125,7 +129,7 @@ async fn status(State(state): State<Arc<HttpState>>, headers: HeaderMap) -> Resp
 }
 
 async fn init(State(state): State<Arc<HttpState>>, headers: HeaderMap, body: Bytes) -> Response {
-    change(state, headers, body, |m, _| Ok(m.node().initialize(m.file().voters()))).await
+    change(state, headers, body, |m, target| Ok(m.initialize(target.seed.as_deref()))).await
 }
 
 async fn add_replica(State(state): State<Arc<HttpState>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -161,5 +165,5 @@ async fn campaign(State(state): State<Arc<HttpState>>, headers: HeaderMap, body:
 }
 
 async fn snapshot(State(state): State<Arc<HttpState>>, headers: HeaderMap, body: Bytes) -> Response {
-    change(state, headers, body, |m, _| Ok(m.node().snapshot())).await
+    change(state, headers, body, |m, _| Ok(m.snapshot())).await
 }

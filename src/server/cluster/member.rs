@@ -4,12 +4,14 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use plexus_cluster::{ClusterNode, ClusterStatus, NodeId, Role};
 use plexus_storage::{Error, ErrorClass, Phase, Result};
 use serde_json::{json, Value as Json};
 
 use super::file::ClusterFile;
+use super::seed;
 use crate::db::Database;
 
 pub struct ClusterMember {
@@ -57,6 +59,59 @@ impl ClusterMember {
         }))
     }
 
+    /// Starts a new cluster with the cluster file's voters. With `seed` (a
+    /// data directory on this machine) this member then takes the lead and
+    /// writes the seed's graph as the cluster's first commit.
+    pub fn initialize(&self, seed: Option<&Path>) -> Result<()> {
+        let source = seed.map(seed::read).transpose()?;
+        if source.is_some() && self.node.graph().seq() != 0 {
+            return Err(cluster_error(
+                "InvalidSeed",
+                "this member already holds data: a seed goes only into a new cluster",
+            ));
+        }
+        self.node.initialize(self.file.voters())?;
+        let Some(source) = source else { return Ok(()) };
+        self.lead(Duration::from_secs(15))?;
+        let seq = seed::copy(&source.snapshot(), &self.node.graph())?;
+        tracing::info!(seq, nodes = source.snapshot().node_count(), "the cluster was seeded");
+        Ok(())
+    }
+
+    /// Campaigns until this member leads (or the time is up).
+    fn lead(&self, limit: Duration) -> Result<()> {
+        let deadline = Instant::now() + limit;
+        let mut next_campaign = Instant::now();
+        loop {
+            if self.node.check_writable().is_ok() {
+                return Ok(());
+            }
+            let other_leads = self.node.leader().is_some_and(|(id, _)| id != self.node.id());
+            if other_leads && Instant::now() >= next_campaign {
+                let _ = self.node.campaign();
+                next_campaign = Instant::now() + Duration::from_secs(1);
+            }
+            if Instant::now() >= deadline {
+                return Err(cluster_error("NoLeader", "this member did not become the leader to write the seed"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Builds a snapshot (a checkpoint) now and waits until it is written.
+    pub fn snapshot(&self) -> Result<()> {
+        let built = self.node.status().snapshots_built;
+        self.node.snapshot()?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.node.status().snapshots_built == built {
+            if Instant::now() >= deadline {
+                return Err(cluster_error("SnapshotFailed", "the snapshot was not written within 60 s"));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(())
+    }
+
     /// ROUTE's answer: the leader writes; the other members read (the leader
     /// too when it is alone); every member routes. Addresses are the Bolt
     /// addresses the members advertise in the cluster's membership.
@@ -102,6 +157,21 @@ impl ClusterMember {
     /// `/status` and `plexus cluster status`: role, term, leader, positions, members.
     pub fn status_json(&self) -> Json {
         status_json(&self.node.status())
+    }
+}
+
+fn cluster_error(detail: &'static str, message: &str) -> Error {
+    Error::new(ErrorClass::TransactionError, detail, Phase::Runtime, message)
+}
+
+impl Drop for ClusterMember {
+    /// Stopping a member blocks on its own runtime, which must not happen on
+    /// a thread that drives async tasks (the last reference may go there).
+    fn drop(&mut self) {
+        let node = &self.node;
+        std::thread::scope(|s| {
+            s.spawn(|| node.shutdown());
+        });
     }
 }
 

@@ -85,6 +85,7 @@ impl HttpError {
             }
             // A cluster member that is not the leader: Neptune's answer from a reader.
             (ErrorClass::TransactionError, "NotALeader") => (StatusCode::BAD_REQUEST, "ReadOnlyViolationException"),
+            (ErrorClass::TransactionError, "InvalidSeed") => (StatusCode::BAD_REQUEST, "BadRequestException"),
             (ErrorClass::TransactionError, "BookmarkTimeout") => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "TimeLimitExceededException")
             }
