@@ -33,20 +33,20 @@ pub enum Command {
     /// refuse them (Bolt: Neo.ClientError.Cluster.NotALeader, HTTP:
     /// ReadOnlyViolationException) and serve reads; `neo4j://` drivers find
     /// the leader through ROUTE. A new cluster starts with `plexus cluster
-    /// init`. The cluster file, the same on every member:
-    ///
-    ///   election_timeout_ms = [400, 800]  # optional (defaults shown)
-    ///   heartbeat_ms = 100                # optional
-    ///   commit_timeout_ms = 5000          # optional: a write's wait for a majority
-    ///   snapshot_every = 10000            # optional: log entries between snapshots
-    ///   keep_after_snapshot = 1000        # optional: entries kept for lagging members
-    ///   bookmark_timeout_ms = 10000       # optional: a read's wait for its bookmark
-    ///   [[member]]
-    ///   id = 1
-    ///   raft = "10.0.0.1:7100"  # Raft between members
-    ///   bolt = "10.0.0.1:7687"  # advertised by ROUTE; the member listens on its port
-    ///   http = "10.0.0.1:8182"
-    ///   voter = true            # false: a read replica (plexus cluster add-replica)
+    /// init`; the cluster file's format is below.
+    #[command(after_long_help = "The cluster file (--cluster), the same on every member:\n\n  \
+        election_timeout_ms = [400, 800]  # optional (defaults shown)\n  \
+        heartbeat_ms = 100                # optional\n  \
+        commit_timeout_ms = 5000          # optional: a write's wait for a majority\n  \
+        snapshot_every = 10000            # optional: log entries between snapshots\n  \
+        keep_after_snapshot = 1000        # optional: entries kept for lagging members\n  \
+        bookmark_timeout_ms = 10000       # optional: a read's wait for its bookmark\n\n  \
+        [[member]]\n  \
+        id = 1\n  \
+        raft = \"10.0.0.1:7100\"  # Raft between members\n  \
+        bolt = \"10.0.0.1:7687\"  # advertised by ROUTE; the member listens on its port\n  \
+        http = \"10.0.0.1:8182\"\n  \
+        voter = true            # false: a read replica (plexus cluster add-replica)")]
     Serve(ServeArgs),
     /// Manage a running cluster through a member's HTTP port: start it, add
     /// read replicas or voters, remove members, move the leadership, or show
@@ -561,5 +561,22 @@ mod tests {
         assert_eq!(args.to_time, Some(1_767_323_045_000_000));
         assert!(restore(&["--to-seq", "1", "--to-latest"]).is_err());
         assert!(restore(&["--to-time", "yesterday"]).is_err());
+    }
+
+    #[test]
+    fn cluster_flags_go_together() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["plexus"], args].concat());
+        let Ok(Cli { command: Command::Serve(args) }) =
+            parse(&["serve", "--cluster", "c.toml", "--node-id", "2", "--data-dir", "d"])
+        else {
+            panic!("a member's flags parse")
+        };
+        assert_eq!((args.cluster.as_deref(), args.node_id), (Some(std::path::Path::new("c.toml")), Some(2)));
+        assert!(parse(&["serve", "--cluster", "c.toml"]).is_err(), "a member needs its id");
+        assert!(parse(&["serve", "--cluster", "c.toml", "--node-id", "1", "--in-memory"]).is_err());
+        let add = ["cluster", "add-voter", "5", "--server", "h:1", "--raft", "a:1", "--bolt", "b:1", "--http", "c:1"];
+        assert!(matches!(parse(&add), Ok(Cli { command: Command::Cluster(ClusterCommand::AddVoter { id: 5, .. }) })));
+        assert!(parse(&["cluster", "add-replica", "4", "--server", "h:1", "--raft", "a:1"]).is_err(), "all three");
+        assert!(parse(&["cluster", "init"]).is_err(), "--server is required");
     }
 }
