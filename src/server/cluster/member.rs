@@ -50,12 +50,7 @@ impl ClusterMember {
         let member = Arc::downgrade(self);
         Database::from_graph(self.node.graph()).with_write_gate(Arc::new(move || match member.upgrade() {
             Some(m) => m.node.check_writable(),
-            None => Err(Error::new(
-                ErrorClass::TransactionError,
-                "ClusterStopped",
-                Phase::Runtime,
-                "this member is shut down",
-            )),
+            None => Err(cluster_error("ClusterStopped", "this member is shut down")),
         }))
     }
 
