@@ -3,8 +3,10 @@
 Three voters and one read replica run as separate `plexus serve --cluster`
 processes on loopback. Client threads write through `neo4j://` (each write a
 MERGE of a unique id, recorded once its commit is acknowledged) while the test
-SIGKILLs the leader, pauses a follower with SIGSTOP/SIGCONT and restarts the
-killed member, three times. Then every member, read directly over `bolt://`,
+SIGKILLs the leader, then pauses the remaining follower with SIGSTOP for a
+second (the killed member is still down, so the cluster has no majority then:
+writes wait and none may be acknowledged), resumes it with SIGCONT and
+restarts the killed member, three times. Then every member, read directly over `bolt://`,
 must hold every acknowledged write and the same data as the others.
 
 Measured and printed (also written to `cluster-figures.txt` in the test's
@@ -327,7 +329,7 @@ def test_failover_loses_no_acknowledged_write(cluster, single_node, tmp_path, ca
             f"{elected_at - killed_at:.2f} s, first acknowledged write after {unavailable:.2f} s"
         )
         assert unavailable < MAX_UNAVAILABLE_S
-        # Pause a follower of the new leader, then let it go on.
+        # Pause the new leader's only live follower: no majority for a second.
         follower = next(i for i in VOTERS if i not in (leader, new_leader))
         cluster.signal(follower, signal.SIGSTOP)
         time.sleep(1.0)
