@@ -405,8 +405,17 @@ fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
     let view = plexus_cluster(&["transfer-leader", &follower.to_string()], &members[at(leader)].http())
         .expect("transfer-leader");
     assert_eq!(view["leader"].as_u64(), Some(follower), "{view}");
-    let (_, roles) = on_replica.route();
-    assert_eq!(roles[2], ("WRITE".into(), vec![bolt_addr(&file, follower)]));
+    // The replica hears of the new leader with its next heartbeat.
+    let wanted = ("WRITE".to_string(), vec![bolt_addr(&file, follower)]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, roles) = on_replica.route();
+        if roles[2] == wanted {
+            break;
+        }
+        assert!(Instant::now() < deadline, "ROUTE still answers {roles:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 
     // remove takes the replica out (sent to the new leader through any member).
     let view = plexus_cluster(&["remove", "4"], &members[at(leader)].http()).expect("remove");
