@@ -352,7 +352,8 @@ fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
     plexus_cluster(&["add-replica", "4"], &members[at(follower)].http()).expect("add-replica");
     let mut on_replica = Bolt::connect(bolt_addr(&file, 4).parse().expect("address"));
     let with_bookmark = |b: &str| map(&[("bookmarks", PackValue::List(vec![s(b)]))]);
-    assert_eq!(count(&mut on_replica, with_bookmark(&bookmark)).ok(), Some(2));
+    // Both writes so far: the Bolt one (`seq`) and the HTTP one after it.
+    assert_eq!(count(&mut on_replica, with_bookmark(&format!("plexus:{}", seq + 1))).ok(), Some(2));
     let (code, body) = members[3].cypher("CREATE (:X)", "");
     assert!(code == 400 && body.contains("ReadOnlyViolationException"), "{code} {body}");
 
