@@ -43,7 +43,7 @@ fn free_port() -> u16 {
 
 /// Three voters and member 4, a read replica; short bookmark waits.
 fn cluster_file() -> ClusterFile {
-    let mut text = String::from("bookmark_timeout_ms = 1500\n");
+    let mut text = String::from("bookmark_timeout_ms = 3000\n");
     for id in 1..=4 {
         text += &format!(
             "[[member]]\nid = {id}\nraft = \"127.0.0.1:{}\"\nbolt = \"127.0.0.1:{}\"\nhttp = \"127.0.0.1:{}\"\nvoter = {}\n",
