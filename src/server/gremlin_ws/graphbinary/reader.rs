@@ -306,7 +306,7 @@ impl<'a> Reader<'a> {
         let Some(date) = date.filter(|_| (0..86_400_000_000_000).contains(&nanos_of_day)) else {
             return self.error(format!("{year}-{month}-{day} plus {nanos_of_day} ns is not a date and time"));
         };
-        if offset_seconds.abs() > 18 * 3600 {
+        if offset_seconds.unsigned_abs() > 18 * 3600 {
             return self.error(format!("UTC offset of {offset_seconds} s is out of range"));
         }
         let local = date.and_hms_opt(0, 0, 0).map(|d| d.and_utc().timestamp()).unwrap_or(0);
