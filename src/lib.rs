@@ -14,8 +14,8 @@ pub mod shell;
 pub mod users;
 
 pub use db::{Database, Params, QueryResult, QueryStats, Transaction};
-pub use plexus_storage::{Error, ErrorClass, Snapshot, Value};
 pub use plexus_exec::QueryGuard;
+pub use plexus_storage::{Error, ErrorClass, Snapshot, Value};
 pub use procedures::{Procedures, Signature};
 
 /// The README's Rust examples run as doctests, so the README stays true.
