@@ -9,6 +9,7 @@ PLEXUS_HTTP_ADDR=host:port for the HTTP and Gremlin WebSocket tests);
 PLEXUS_SERVER_LOG=FILE keeps the started server's log.
 """
 
+import contextlib
 import os
 import shlex
 import signal
@@ -52,6 +53,30 @@ def _wait_for_port(port, proc, timeout=30.0):
     raise RuntimeError(f"the server did not listen on port {port} within {timeout}s")
 
 
+@contextlib.contextmanager
+def running_server(cmd, ports, log_suffix="", what="the server"):
+    """Run `cmd` until the block ends: wait until it listens on every port in
+    `ports`, then stop it with SIGTERM, which must end it cleanly (exit 0)."""
+    # PLEXUS_SERVER_LOG=FILE keeps the server's log.
+    log_path = os.environ.get("PLEXUS_SERVER_LOG")
+    log = open(log_path + log_suffix, "w") if log_path else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, stdout=log, stderr=log)
+    try:
+        for port in ports:
+            _wait_for_port(port, proc)
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise RuntimeError(f"{what} did not stop within 20s of SIGTERM")
+        if code != 0:
+            raise RuntimeError(f"{what} exited with code {code} after SIGTERM")
+
+
 @pytest.fixture(scope="session")
 def server_addresses():
     """(bolt, http) host:port of a running Plexus server (http may be None)."""
@@ -60,28 +85,9 @@ def server_addresses():
         yield given, os.environ.get("PLEXUS_HTTP_ADDR")
         return
     port, http_port = _free_port(), _free_port()
-    cmd = _serve_command(port, http_port)
-    # PLEXUS_SERVER_LOG=FILE keeps the server's log.
-    log_path = os.environ.get("PLEXUS_SERVER_LOG")
-    log = open(log_path, "w") if log_path else subprocess.DEVNULL
-    cmd, has_http = cmd
-    proc = subprocess.Popen(cmd, stdout=log, stderr=log)
-    try:
-        _wait_for_port(port, proc)
-        if has_http:
-            _wait_for_port(http_port, proc)
+    cmd, has_http = _serve_command(port, http_port)
+    with running_server(cmd, [port, http_port] if has_http else [port]):
         yield f"127.0.0.1:{port}", (f"127.0.0.1:{http_port}" if has_http else None)
-    finally:
-        # SIGTERM must stop the server gracefully (exit code 0).
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise RuntimeError("the server did not stop within 20s of SIGTERM")
-        if code != 0:
-            raise RuntimeError(f"the server exited with code {code} after SIGTERM")
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ of the 3-voter cluster against a single node in the same run.
 import json
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -28,6 +27,8 @@ from pathlib import Path
 import neo4j
 import pytest
 
+from conftest import _free_port, _wait_for_port, running_server
+
 REPO = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("CARGO_TARGET_DIR", str(REPO / "target"))) / "debug" / "plexus"
 VOTERS = (1, 2, 3)
@@ -36,25 +37,6 @@ ROUNDS = 3
 WRITERS = 3
 # Generous for a loaded 2-core CI machine; the figures printed are the point.
 MAX_UNAVAILABLE_S = 10.0
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port, proc, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode} before listening")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"the server did not listen on port {port} within {timeout}s")
 
 
 class Cluster:
@@ -249,14 +231,8 @@ def single_node(tmp_path):
     bolt, http = _free_port(), _free_port()
     cmd = [str(BINARY), "serve", "--data-dir", str(tmp_path / "single"), "--bolt-port", str(bolt)]
     cmd += ["--http-port", str(http)]
-    log = open(tmp_path / "single.log", "w")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=log)
-    try:
-        _wait_for_port(bolt, proc)
+    with running_server(cmd, [bolt], ".single", "the single node"):
         yield f"127.0.0.1:{bolt}"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ The server is shared with the other driver tests, so each test writes under
 labels of its own."""
 
 import os
-import signal
 import subprocess
 import uuid
 
@@ -20,7 +19,7 @@ from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import P, T
 from gremlin_python.structure.graph import Edge, Path, Vertex
 
-from conftest import REPO, _free_port, _wait_for_port
+from conftest import REPO, _free_port, running_server
 
 
 @pytest.fixture(scope="module")
@@ -153,14 +152,9 @@ def auth_url(tmp_path_factory):
     subprocess.run([binary, "user", "add", "ann", "--password", "pw", "--data-dir", str(data)], check=True,
                    capture_output=True)
     port, http_port = _free_port(), _free_port()
-    proc = subprocess.Popen([binary, "serve", "--data-dir", str(data), "--auth", "--bolt-port", str(port),
-                             "--http-port", str(http_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for_port(http_port, proc)
+    cmd = [binary, "serve", "--data-dir", str(data), "--auth", "--bolt-port", str(port), "--http-port", str(http_port)]
+    with running_server(cmd, [http_port], ".auth", "the --auth server"):
         yield f"ws://127.0.0.1:{http_port}/gremlin"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
 
 
 def test_sasl_plain_with_the_driver_credentials(auth_url):

@@ -4,9 +4,7 @@ bolt+ssc:// and neo4j+ssc:// (any certificate accepted), through bolt:// with
 the certificate as the trusted CA, and over https for /status. A plaintext
 client is refused."""
 
-import os
 import shutil
-import signal
 import ssl
 import subprocess
 import urllib.request
@@ -18,7 +16,7 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import ServiceUnavailable, UnsupportedServerProduct
 
-from conftest import _free_port, _serve_command, _wait_for_port
+from conftest import _free_port, _serve_command, running_server
 
 
 @pytest.fixture(scope="module")
@@ -45,24 +43,8 @@ def tls_server(certificate):
     port, http_port = _free_port(), _free_port()
     cmd, has_http = _serve_command(port, http_port)
     cmd += ["--tls-cert", str(cert), "--tls-key", str(key)]
-    log_path = os.environ.get("PLEXUS_SERVER_LOG")
-    log = open(log_path + ".tls", "w") if log_path else subprocess.DEVNULL
-    proc = subprocess.Popen(cmd, stdout=log, stderr=log)
-    try:
-        _wait_for_port(port, proc)
-        if has_http:
-            _wait_for_port(http_port, proc)
+    with running_server(cmd, [port, http_port] if has_http else [port], ".tls", "the TLS server"):
         yield f"127.0.0.1:{port}", (f"127.0.0.1:{http_port}" if has_http else None)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise RuntimeError("the TLS server did not stop within 20s of SIGTERM")
-        if code != 0:
-            raise RuntimeError(f"the TLS server exited with code {code} after SIGTERM")
 
 
 @pytest.mark.parametrize("scheme", ["bolt+ssc", "neo4j+ssc"])
