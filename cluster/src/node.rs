@@ -50,25 +50,13 @@ pub struct ClusterNode {
     _lock: File,
 }
 
-fn lock_dir(dir: &Path) -> Result<File> {
-    let path = dir.join("plexus.lock");
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::os("open", &path, e))?;
-    file.try_lock().map_err(|_| io_error("DataDirLocked", format!("{} is in use by another member", dir.display())))?;
-    Ok(file)
-}
-
 impl ClusterNode {
     /// Opens the member's data directory (its last snapshot and Raft log),
     /// starts Raft and listens for RPCs on `config.member.raft_addr`. A new
     /// cluster also needs [`ClusterNode::initialize`] on one member.
     pub fn start(config: ClusterConfig, dir: &Path) -> Result<ClusterNode> {
         std::fs::create_dir_all(dir).map_err(|e| Error::os("create", dir, e))?;
-        let lock = lock_dir(dir)?;
+        let lock = plexus_storage::durable::store::lock_dir(dir)?;
         let raft_config = Arc::new(config.raft_config().map_err(|e| io_error("InvalidClusterConfig", e))?);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

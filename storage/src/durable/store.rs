@@ -75,7 +75,10 @@ pub struct DurableStore {
 }
 
 /// Takes the data directory's lock, so two processes never write one directory.
-fn lock_dir(dir: &Path) -> Result<File> {
+/// Takes the data directory's OS lock, so that no second process (a server,
+/// a shell, a cluster member) writes the same directory; held while the
+/// returned file lives.
+pub fn lock_dir(dir: &Path) -> Result<File> {
     let path = layout::lock_file(dir);
     let file = File::options()
         .create(true)
