@@ -8,8 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use plexus::server::bolt::auth::SingleUser;
-use plexus::server::bolt::chunking::{write_chunked, Dechunker};
-use plexus::server::bolt::packstream::{decode, map_get, write_value, PackValue, Structure};
+use plexus::server::bolt::packstream::{map_get, PackValue, Structure};
 use plexus::server::bolt::version::BoltVersion;
 use plexus::server::ServerConfig;
 use plexus::Database;
@@ -34,154 +33,14 @@ fn loopback() -> ServerConfig {
 
 // --- a raw Bolt client ----------------------------------------------------------
 
-const PYTHON_6X: [u8; 16] = [0, 0, 1, 0xFF, 0, 8, 8, 5, 0, 2, 4, 4, 0, 0, 0, 3];
+#[path = "common/bolt.rs"]
+#[allow(dead_code)]
+mod bolt;
+
+use bolt::*;
+
 const NEO4RS_08: [u8; 16] = [0, 0, 1, 4, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0];
 const ONLY_4_4: [u8; 16] = [0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-
-struct Client {
-    socket: TcpStream,
-    dechunker: Dechunker,
-}
-
-fn s(x: &str) -> PackValue {
-    PackValue::String(x.into())
-}
-
-fn int(i: i64) -> PackValue {
-    PackValue::Integer(i)
-}
-
-fn map(entries: &[(&str, PackValue)]) -> PackValue {
-    PackValue::Map(entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
-}
-
-fn msg(tag: u8, fields: Vec<PackValue>) -> PackValue {
-    PackValue::Struct(Structure { tag, fields })
-}
-
-fn run(query: &str, params: PackValue) -> PackValue {
-    msg(0x10, vec![s(query), params, map(&[])])
-}
-
-fn pull(n: i64) -> PackValue {
-    msg(0x3F, vec![map(&[("n", int(n))])])
-}
-
-const SUCCESS: u8 = 0x70;
-const RECORD: u8 = 0x71;
-const IGNORED: u8 = 0x7E;
-const FAILURE: u8 = 0x7F;
-
-/// A response message: its signature and metadata (or record fields).
-#[derive(Debug, Clone)]
-struct Reply {
-    tag: u8,
-    fields: Vec<PackValue>,
-}
-
-impl Reply {
-    fn meta(&self, key: &str) -> Option<&PackValue> {
-        match self.fields.first() {
-            Some(PackValue::Map(m)) => map_get(m, key),
-            _ => None,
-        }
-    }
-
-    fn record(&self) -> &[PackValue] {
-        assert_eq!(self.tag, RECORD, "{self:?}");
-        match self.fields.first() {
-            Some(PackValue::List(items)) => items,
-            other => panic!("record without a list: {other:?}"),
-        }
-    }
-}
-
-impl Client {
-    fn connect(addr: SocketAddr, proposals: [u8; 16]) -> (Client, [u8; 4]) {
-        let mut socket = TcpStream::connect(addr).expect("connect");
-        socket.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
-        socket.write_all(&[0x60, 0x60, 0xB0, 0x17]).expect("magic");
-        socket.write_all(&proposals).expect("proposals");
-        let mut version = [0u8; 4];
-        socket.read_exact(&mut version).expect("version");
-        (Client { socket, dechunker: Dechunker::new(1 << 26) }, version)
-    }
-
-    /// Connected with Bolt 5.x, HELLO and LOGON done.
-    fn ready(addr: SocketAddr) -> Client {
-        let (mut c, v) = Client::connect(addr, PYTHON_6X);
-        assert_eq!(v, [0, 0, 8, 5]);
-        c.send(&msg(0x01, vec![map(&[("user_agent", s("raw-test/1.0"))])]));
-        c.send(&msg(0x6A, vec![map(&[("scheme", s("basic")), ("principal", s("neo4j")), ("credentials", s("pw"))])]));
-        assert_eq!(c.recv().tag, SUCCESS);
-        assert_eq!(c.recv().tag, SUCCESS);
-        c
-    }
-
-    fn send(&mut self, m: &PackValue) {
-        assert!(self.try_send(m), "send");
-    }
-
-    /// Send unless the server has closed the connection.
-    fn try_send(&mut self, m: &PackValue) -> bool {
-        let mut body = Vec::new();
-        write_value(&mut body, m).expect("encode");
-        let mut wire = Vec::new();
-        write_chunked(&mut wire, &body);
-        self.socket.write_all(&wire).is_ok()
-    }
-
-    fn send_raw(&mut self, bytes: &[u8]) {
-        self.socket.write_all(bytes).expect("send");
-    }
-
-    fn try_recv(&mut self) -> Option<Reply> {
-        let mut buf = [0u8; 8192];
-        loop {
-            if let Some(m) = self.dechunker.next_message().expect("message size") {
-                let Ok(PackValue::Struct(Structure { tag, fields })) = decode(&m) else { panic!("bad reply {m:?}") };
-                return Some(Reply { tag, fields });
-            }
-            match self.socket.read(&mut buf) {
-                Ok(0) => return None,
-                Ok(n) => self.dechunker.feed(&buf[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return None,
-                Err(e) => panic!("read: {e}"),
-            }
-        }
-    }
-
-    fn recv(&mut self) -> Reply {
-        self.try_recv().expect("a reply before the connection closed")
-    }
-
-    fn expect_closed(&mut self) {
-        assert!(self.try_recv().is_none(), "the server should have closed the connection");
-    }
-
-    /// RUN + PULL all: the records' values, then the final summary.
-    fn query(&mut self, query: &str, params: PackValue) -> (Vec<Vec<PackValue>>, Reply) {
-        self.send(&run(query, params));
-        self.send(&pull(-1));
-        let first = self.recv();
-        assert_eq!(first.tag, SUCCESS, "RUN {query}: {first:?}");
-        let mut rows = Vec::new();
-        loop {
-            let r = self.recv();
-            if r.tag != RECORD {
-                return (rows, r);
-            }
-            rows.push(r.record().to_vec());
-        }
-    }
-
-    fn single(&mut self, query: &str, params: PackValue) -> PackValue {
-        let (rows, summary) = self.query(query, params);
-        assert_eq!(summary.tag, SUCCESS, "{summary:?}");
-        assert_eq!(rows.len(), 1, "{rows:?}");
-        rows[0][0].clone()
-    }
-}
 
 // --- tests ------------------------------------------------------------------------
 

@@ -13,8 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use plexus::server::bolt::auth::SingleUser;
-use plexus::server::bolt::chunking::{write_chunked, Dechunker};
-use plexus::server::bolt::packstream::{decode, map_get, write_value, PackValue, Structure};
+use plexus::server::bolt::packstream::{map_get, PackValue};
 use plexus::server::cluster::{ClusterFile, ClusterMember};
 use plexus::server::ServerConfig;
 use serde_json::Value as Json;
@@ -149,132 +148,42 @@ fn leader_of(members: &[&Running]) -> u64 {
 
 // --- a raw Bolt client (5.x) --------------------------------------------------------
 
-struct Bolt {
-    socket: TcpStream,
-    dechunker: Dechunker,
+#[path = "common/bolt.rs"]
+#[allow(dead_code)]
+mod bolt;
+
+use bolt::{map, msg, s, Client, Reply, SUCCESS};
+
+/// Bolt 5.x, logged in as the cluster's user.
+fn connect(addr: SocketAddr) -> Client {
+    Client::ready_with(addr, &[("scheme", s("basic")), ("principal", s(USER)), ("credentials", s(PASSWORD))])
 }
 
-#[derive(Debug)]
-struct Reply {
-    tag: u8,
-    fields: Vec<PackValue>,
+/// ROUTE's table: TTL and the addresses per role.
+fn route(bolt: &mut Client) -> (i64, Vec<(String, Vec<String>)>) {
+    bolt.send(&msg(0x66, vec![map(&[]), PackValue::List(vec![]), map(&[])]));
+    let reply = bolt.recv();
+    assert_eq!(reply.tag, SUCCESS, "{reply:?}");
+    let Some(PackValue::Map(rt)) = reply.meta("rt") else { panic!("{reply:?}") };
+    let Some(PackValue::Integer(ttl)) = map_get(rt, "ttl") else { panic!("ttl") };
+    let Some(PackValue::List(servers)) = map_get(rt, "servers") else { panic!("servers") };
+    let mut roles: Vec<(String, Vec<String>)> = servers
+        .iter()
+        .map(|server| {
+            let PackValue::Map(server) = server else { panic!("server") };
+            let role = map_get(server, "role").and_then(PackValue::as_str).expect("role").to_string();
+            let Some(PackValue::List(a)) = map_get(server, "addresses") else { panic!("addresses") };
+            let mut a: Vec<String> = a.iter().filter_map(PackValue::as_str).map(str::to_owned).collect();
+            a.sort();
+            (role, a)
+        })
+        .collect();
+    roles.sort();
+    (*ttl, roles)
 }
 
-const SUCCESS: u8 = 0x70;
-const RECORD: u8 = 0x71;
-const FAILURE: u8 = 0x7F;
-
-fn s(x: &str) -> PackValue {
-    PackValue::String(x.into())
-}
-
-fn map(entries: &[(&str, PackValue)]) -> PackValue {
-    PackValue::Map(entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
-}
-
-fn msg(tag: u8, fields: Vec<PackValue>) -> PackValue {
-    PackValue::Struct(Structure { tag, fields })
-}
-
-impl Reply {
-    fn meta(&self, key: &str) -> Option<&PackValue> {
-        match self.fields.first() {
-            Some(PackValue::Map(m)) => map_get(m, key),
-            _ => None,
-        }
-    }
-
-    fn text(&self, key: &str) -> String {
-        self.meta(key).and_then(PackValue::as_str).unwrap_or_default().to_string()
-    }
-}
-
-impl Bolt {
-    fn connect(addr: SocketAddr) -> Bolt {
-        let mut socket = TcpStream::connect(addr).expect("connect");
-        socket.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
-        socket.write_all(&[0x60, 0x60, 0xB0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).expect("handshake");
-        let mut version = [0u8; 4];
-        socket.read_exact(&mut version).expect("version");
-        assert_eq!(version, [0, 0, 4, 5]);
-        let mut c = Bolt { socket, dechunker: Dechunker::new(1 << 26) };
-        c.send(msg(0x01, vec![map(&[("user_agent", s("cluster-test/1.0"))])]));
-        c.send(msg(0x6A, vec![map(&[("scheme", s("basic")), ("principal", s(USER)), ("credentials", s(PASSWORD))])]));
-        assert_eq!(c.recv().tag, SUCCESS);
-        assert_eq!(c.recv().tag, SUCCESS);
-        c
-    }
-
-    fn send(&mut self, m: PackValue) {
-        let mut body = Vec::new();
-        write_value(&mut body, &m).expect("encode");
-        let mut wire = Vec::new();
-        write_chunked(&mut wire, &body);
-        self.socket.write_all(&wire).expect("send");
-    }
-
-    fn recv(&mut self) -> Reply {
-        let mut buf = [0u8; 8192];
-        loop {
-            if let Some(m) = self.dechunker.next_message().expect("message size") {
-                let Ok(PackValue::Struct(Structure { tag, fields })) = decode(&m) else { panic!("bad reply") };
-                return Reply { tag, fields };
-            }
-            let n = self.socket.read(&mut buf).expect("read");
-            assert!(n > 0, "the server closed the connection");
-            self.dechunker.feed(&buf[..n]);
-        }
-    }
-
-    /// RUN (with `extra`) + PULL: the rows, or the FAILURE (after which the session is RESET).
-    fn run(&mut self, query: &str, extra: PackValue) -> Result<(Vec<Vec<PackValue>>, Reply), Reply> {
-        self.send(msg(0x10, vec![s(query), map(&[]), extra]));
-        self.send(msg(0x3F, vec![map(&[("n", PackValue::Integer(-1))])]));
-        let first = self.recv();
-        if first.tag == FAILURE {
-            self.recv(); // IGNORED for the PULL
-            self.send(msg(0x0F, vec![]));
-            assert_eq!(self.recv().tag, SUCCESS, "RESET");
-            return Err(first);
-        }
-        let mut rows = Vec::new();
-        loop {
-            let r = self.recv();
-            if r.tag != RECORD {
-                assert_eq!(r.tag, SUCCESS, "{r:?}");
-                return Ok((rows, r));
-            }
-            let Some(PackValue::List(values)) = r.fields.into_iter().next() else { panic!("record") };
-            rows.push(values);
-        }
-    }
-
-    /// ROUTE's table: TTL and the addresses per role.
-    fn route(&mut self) -> (i64, Vec<(String, Vec<String>)>) {
-        self.send(msg(0x66, vec![map(&[]), PackValue::List(vec![]), map(&[])]));
-        let reply = self.recv();
-        assert_eq!(reply.tag, SUCCESS, "{reply:?}");
-        let Some(PackValue::Map(rt)) = reply.meta("rt") else { panic!("{reply:?}") };
-        let Some(PackValue::Integer(ttl)) = map_get(rt, "ttl") else { panic!("ttl") };
-        let Some(PackValue::List(servers)) = map_get(rt, "servers") else { panic!("servers") };
-        let mut roles: Vec<(String, Vec<String>)> = servers
-            .iter()
-            .map(|server| {
-                let PackValue::Map(server) = server else { panic!("server") };
-                let role = map_get(server, "role").and_then(PackValue::as_str).expect("role").to_string();
-                let Some(PackValue::List(a)) = map_get(server, "addresses") else { panic!("addresses") };
-                let mut a: Vec<String> = a.iter().filter_map(PackValue::as_str).map(str::to_owned).collect();
-                a.sort();
-                (role, a)
-            })
-            .collect();
-        roles.sort();
-        (*ttl, roles)
-    }
-}
-
-fn count(bolt: &mut Bolt, extra: PackValue) -> Result<i64, Reply> {
-    let (rows, _) = bolt.run("MATCH (n:X) RETURN count(n) AS c", extra)?;
+fn count(bolt: &mut Client, extra: PackValue) -> Result<i64, Reply> {
+    let (rows, _) = bolt.try_query("MATCH (n:X) RETURN count(n) AS c", extra)?;
     match rows.first().and_then(|r| r.first()) {
         Some(PackValue::Integer(c)) => Ok(*c),
         other => panic!("count: {other:?}"),
@@ -318,8 +227,8 @@ fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
     }
 
     // ROUTE: the leader writes, the others read, everyone routes, a short TTL.
-    let mut on_follower = Bolt::connect(bolt_addr(&file, follower).parse().expect("address"));
-    let (ttl, roles) = on_follower.route();
+    let mut on_follower = connect(bolt_addr(&file, follower).parse().expect("address"));
+    let (ttl, roles) = route(&mut on_follower);
     let mut others: Vec<String> = (1..=3).filter(|id| *id != leader).map(|id| bolt_addr(&file, id)).collect();
     others.sort();
     let mut all: Vec<String> = (1..=3).map(|id| bolt_addr(&file, id)).collect();
@@ -331,7 +240,7 @@ fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
     );
 
     // A follower refuses writes before they run: Bolt NotALeader naming the leader, HTTP ReadOnlyViolation.
-    let refused = on_follower.run("CREATE (:X)", map(&[])).expect_err("a follower refuses writes");
+    let refused = on_follower.try_query("CREATE (:X)", map(&[])).expect_err("a follower refuses writes");
     assert_eq!(refused.text("code"), "Neo.ClientError.Cluster.NotALeader");
     assert!(refused.text("message").contains(&bolt_addr(&file, leader)), "{refused:?}");
     let (code, body) = members[at(follower)].cypher("CREATE (:X)", "");
@@ -339,8 +248,8 @@ fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
     assert!(body.contains("ReadOnlyViolationException"), "{body}");
 
     // The leader takes writes; the bookmark carries the commit sequence.
-    let mut on_leader = Bolt::connect(bolt_addr(&file, leader).parse().expect("address"));
-    let (_, summary) = on_leader.run("CREATE (:X {n: 1})", map(&[])).expect("write on the leader");
+    let mut on_leader = connect(bolt_addr(&file, leader).parse().expect("address"));
+    let (_, summary) = on_leader.try_query("CREATE (:X {n: 1})", map(&[])).expect("write on the leader");
     let bookmark = summary.text("bookmark");
     let seq: u64 = bookmark.strip_prefix("plexus:").and_then(|n| n.parse().ok()).expect("a plexus bookmark");
     assert!(seq >= 1);
@@ -350,7 +259,7 @@ fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
     // A replica added to the running cluster (addresses from the cluster file) catches up.
     members.push(Running::start(&file, 4, &root.path().join("4")));
     plexus_cluster(&["add-replica", "4"], &members[at(follower)].http()).expect("add-replica");
-    let mut on_replica = Bolt::connect(bolt_addr(&file, 4).parse().expect("address"));
+    let mut on_replica = connect(bolt_addr(&file, 4).parse().expect("address"));
     let with_bookmark = |b: &str| map(&[("bookmarks", PackValue::List(vec![s(b)]))]);
     // Both writes so far: the Bolt one (`seq`) and the HTTP one after it.
     assert_eq!(count(&mut on_replica, with_bookmark(&format!("plexus:{}", seq + 1))).ok(), Some(2));
@@ -359,7 +268,7 @@ fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
 
     // Read-your-writes: a replica cut off waits for the bookmark, and reads once it arrives...
     members[3].member.node().isolate(true);
-    let (_, summary) = on_leader.run("CREATE (:X {n: 3})", map(&[])).expect("write");
+    let (_, summary) = on_leader.try_query("CREATE (:X {n: 3})", map(&[])).expect("write");
     let bookmark = summary.text("bookmark");
     let replica = members[3].member.clone();
     let heal = std::thread::spawn(move || {
@@ -395,11 +304,11 @@ fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
     // A restarted follower catches up with what was committed while it was down.
     let restarted = members.remove(at(follower));
     restarted.stop();
-    on_leader.run("CREATE (:X {n: 4})", map(&[])).expect("write with a follower down");
+    on_leader.try_query("CREATE (:X {n: 4})", map(&[])).expect("write with a follower down");
     let seq_now = members.iter().find(|m| m.member.node().id() == leader).expect("leader").member.node().graph().seq();
     members.insert(at(follower), Running::start(&file, follower, &root.path().join(follower.to_string())));
     members[at(follower)].member.node().wait_for_seq(seq_now, CATCH_UP).expect("the restarted follower catches up");
-    let mut on_restarted = Bolt::connect(bolt_addr(&file, follower).parse().expect("address"));
+    let mut on_restarted = connect(bolt_addr(&file, follower).parse().expect("address"));
     assert_eq!(count(&mut on_restarted, map(&[])).ok(), Some(5));
 
     // transfer-leader moves the leadership; ROUTE follows it.
@@ -410,7 +319,7 @@ fn a_cluster_behind_bolt_http_and_the_cluster_commands() {
     let wanted = ("WRITE".to_string(), vec![bolt_addr(&file, follower)]);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let (_, roles) = on_replica.route();
+        let (_, roles) = route(&mut on_replica);
         if roles[2] == wanted {
             break;
         }

@@ -3,14 +3,11 @@
 //! HTTP Basic auth, and the Prometheus counters after Bolt and HTTP queries.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use plexus::server::bolt::auth::SingleUser;
-use plexus::server::bolt::chunking::{write_chunked, Dechunker};
-use plexus::server::bolt::packstream::{decode, write_value, PackValue, Structure};
 use plexus::server::ServerConfig;
 use plexus::Database;
 use serde_json::{json, Value as Json};
@@ -20,6 +17,12 @@ use serde_json::{json, Value as Json};
 mod server;
 
 use server::TestServer;
+
+#[path = "common/bolt.rs"]
+#[allow(dead_code)]
+mod bolt;
+
+use bolt::{map, s, Client, FAILURE};
 
 /// Both listeners on ephemeral loopback ports.
 fn start_server(db: Database, config: ServerConfig) -> TestServer {
@@ -220,90 +223,13 @@ fn samples(text: &str) -> BTreeMap<String, f64> {
         .collect()
 }
 
-struct Bolt {
-    socket: TcpStream,
-    dechunker: Dechunker,
-}
-
-fn s(x: &str) -> PackValue {
-    PackValue::String(x.into())
-}
-
-fn map(entries: &[(&str, PackValue)]) -> PackValue {
-    PackValue::Map(entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
-}
-
-fn msg(tag: u8, fields: Vec<PackValue>) -> PackValue {
-    PackValue::Struct(Structure { tag, fields })
-}
-
-impl Bolt {
-    /// Bolt 5.x with HELLO and LOGON done.
-    fn connect(addr: SocketAddr) -> Bolt {
-        let mut socket = TcpStream::connect(addr).expect("connect");
-        socket.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
-        socket.write_all(&[0x60, 0x60, 0xB0, 0x17]).expect("magic");
-        socket.write_all(&[0, 8, 8, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).expect("proposals");
-        let mut version = [0u8; 4];
-        socket.read_exact(&mut version).expect("version");
-        assert_eq!(version[3], 5, "{version:?}");
-        let mut bolt = Bolt { socket, dechunker: Dechunker::new(1 << 26) };
-        bolt.send(&msg(0x01, vec![map(&[("user_agent", s("metrics-test/1.0"))])]));
-        bolt.send(&msg(0x6A, vec![map(&[("scheme", s("none"))])]));
-        assert_eq!(bolt.recv(), 0x70);
-        assert_eq!(bolt.recv(), 0x70);
-        bolt
-    }
-
-    fn send(&mut self, m: &PackValue) {
-        let mut body = Vec::new();
-        write_value(&mut body, m).expect("encode");
-        let mut wire = Vec::new();
-        write_chunked(&mut wire, &body);
-        self.socket.write_all(&wire).expect("send");
-    }
-
-    /// The next reply's signature.
-    fn recv(&mut self) -> u8 {
-        let mut buf = [0u8; 8192];
-        loop {
-            if let Some(m) = self.dechunker.next_message().expect("message size") {
-                let Ok(PackValue::Struct(Structure { tag, .. })) = decode(&m) else { panic!("bad reply {m:?}") };
-                return tag;
-            }
-            let n = self.socket.read(&mut buf).expect("read");
-            assert!(n > 0, "connection closed");
-            self.dechunker.feed(&buf[..n]);
-        }
-    }
-
-    /// RUN + PULL; the summary's signature (a failed RUN is followed by RESET).
-    fn query(&mut self, query: &str) -> u8 {
-        self.send(&msg(0x10, vec![s(query), map(&[]), map(&[])]));
-        self.send(&msg(0x3F, vec![map(&[("n", PackValue::Integer(-1))])]));
-        let first = self.recv();
-        if first == 0x7F {
-            assert_eq!(self.recv(), 0x7E, "PULL after a FAILURE is IGNORED");
-            self.send(&msg(0x0F, vec![]));
-            assert_eq!(self.recv(), 0x70, "RESET");
-            return first;
-        }
-        loop {
-            let tag = self.recv();
-            if tag != 0x71 {
-                return tag;
-            }
-        }
-    }
-}
-
 #[test]
 fn metrics_count_queries_by_language_protocol_and_outcome() {
     let server = start_server(modern(), ServerConfig::default());
-    let mut bolt = Bolt::connect(server.bolt);
-    assert_eq!(bolt.query("RETURN 1 AS n"), 0x70);
-    assert_eq!(bolt.query("CREATE (:person {name: 'josh'})"), 0x70);
-    assert_eq!(bolt.query("RETURN 1 +"), 0x7F);
+    let mut bolt = Client::ready_with(server.bolt, &[("scheme", s("none"))]);
+    assert!(bolt.try_query("RETURN 1 AS n", map(&[])).is_ok());
+    assert!(bolt.try_query("CREATE (:person {name: 'josh'})", map(&[])).is_ok());
+    assert_eq!(bolt.try_query("RETURN 1 +", map(&[])).expect_err("a syntax error").tag, FAILURE);
     let (status, _, _) = server.request("GET", "/openCypher?query=RETURN+1", "", b"");
     assert_eq!(status, 200);
     assert_eq!(server.gremlin("g.addV('software').property('name', 'ripple')").0, 200);
