@@ -8,12 +8,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer, connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { startServer } from './server.mjs';
 import os from 'node:os';
 
 const jsDir = process.env.PLEXUS_JS_DIR ?? path.join(os.homedir(), '.cache', 'plexus-js');
@@ -22,55 +20,18 @@ const { DriverRemoteConnection, Client } = gremlin.driver;
 const { traversal } = gremlin.process.AnonymousTraversalSource;
 const { P } = gremlin.process;
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 let address = process.env.PLEXUS_HTTP_ADDR;
 let server;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitForPort(port, deadlineMs) {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode}`);
-    const ok = await new Promise((resolve) => {
-      const sock = connect(port, '127.0.0.1', () => { sock.end(); resolve(true); });
-      sock.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the server did not listen on ${port}`);
-}
-
 before(async () => {
   if (address) return;
-  const [port, httpPort] = [await freePort(), await freePort()];
-  const target = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
-  let template = process.env.PLEXUS_SERVE_CMD
-    ?? `${target}/debug/plexus serve --in-memory --bolt-port {port} --http-port {http_port}`;
-  if (!template.includes('{port}')) template += ' --bolt-port {port}';
-  if (!template.includes('{http_port}')) template += ' --http-port {http_port}';
-  const [cmd, ...args] = template.replaceAll('{http_port}', String(httpPort)).replaceAll('{port}', String(port))
-    .split(/\s+/).filter(Boolean);
-  server = spawn(cmd, args, { stdio: 'ignore' });
-  await waitForPort(httpPort, 30000);
-  address = `127.0.0.1:${httpPort}`;
+  server = await startServer();
+  address = server.http;
 });
 
 after(async () => {
   if (!server) return;
-  const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
-  server.kill('SIGTERM');
-  assert.equal(await exited, 0, 'the server stops cleanly on SIGTERM');
+  assert.equal(await server.stop(), 0, 'the server stops cleanly on SIGTERM');
 });
 
 test('a remote traversal and a submitted script', async () => {
