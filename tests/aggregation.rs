@@ -3,7 +3,7 @@
 //! must equal a straightforward computation, including first-seen group
 //! order and the order of collected values.
 
-use plexus::{Database, Params, Value};
+use plexus::{Database, Params, QueryGuard, Value};
 
 const N: i64 = 50_000;
 
@@ -48,4 +48,26 @@ fn distinct_aggregates_merge_across_batches() {
     let db = db();
     let got = rows(&db, "MATCH (n:N) RETURN count(DISTINCT n.d) AS d, count(DISTINCT n.g) AS g, count(n) AS c");
     assert_eq!(got, vec![vec![Value::Integer(3), Value::Integer(7), Value::Integer(N)]]);
+}
+
+#[test]
+fn collecting_aggregates_are_held_to_the_memory_cap() {
+    let db = db();
+    // Each scan batch fits easily; what collect() keeps (50,000 values) does not.
+    let capped = || db.guarded(QueryGuard::new(None, Some(512 * 1024)));
+    let run = |q: &str| capped().execute(q, &Params::new()).and_then(|r| r.collect_rows());
+    for q in [
+        "MATCH (n:N) RETURN collect(n.i) AS all",
+        "MATCH (n:N) RETURN count(DISTINCT n.i) AS c",
+        "MATCH (n:N) RETURN n.g AS g, collect(n.i) AS all",
+    ] {
+        let err = run(q).expect_err(q);
+        assert_eq!(err.detail, "MemoryLimitExceeded", "{q}: {err}");
+    }
+    // Aggregates that keep one value per group are not limited by the rows.
+    assert_eq!(
+        run("MATCH (n:N) RETURN count(n.i) AS c, sum(n.i) AS s, max(n.i) AS m").expect("count")[0][0],
+        Value::Integer(N)
+    );
+    assert_eq!(run("MATCH (n:N) RETURN n.g AS g, count(*) AS c").expect("grouped count").len(), 7);
 }

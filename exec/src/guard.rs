@@ -5,9 +5,10 @@
 //! query stops within a batch's work of being told to.
 //!
 //! Memory is counted where a query keeps rows: batches retained by `drain`
-//! (sorts, groupings, writes, the materialized result) stay counted until
-//! the statement ends; any single batch in flight is checked against what is
-//! left. This bounds what a runaway query can hold without a global
+//! (sorts, writes, the materialized result) stay counted until the statement
+//! ends; any single batch in flight, and an aggregation's group table
+//! (estimated, growing with the rows for collect, percentiles and DISTINCT),
+//! is checked against what is left. This bounds what a runaway query can hold without a global
 //! allocator hook; the estimate is Arrow's buffer sizes plus a fixed size per
 //! `Value`.
 

@@ -175,6 +175,18 @@ impl GroupTable {
         Ok(())
     }
 
+    /// Roughly what the table holds: each group's key and accumulators, plus
+    /// one value per input row for each aggregate that keeps its inputs.
+    fn estimated_bytes(&self, keeping: usize, kept_rows: usize) -> usize {
+        let per_group = std::mem::size_of::<(Vec<KeyPart>, Vec<Accumulator>)>()
+            + self.groups.first().map_or(0, |(k, a)| {
+                k.len() * std::mem::size_of::<KeyPart>() + a.len() * std::mem::size_of::<Accumulator>()
+            });
+        // The index holds a second copy of every key.
+        let groups = self.groups.len().saturating_mul(2 * per_group);
+        groups.saturating_add(keeping.saturating_mul(kept_rows).saturating_mul(std::mem::size_of::<Value>()))
+    }
+
     /// Fold a table built from later batches into this one.
     fn merge(&mut self, other: GroupTable) -> Result<()> {
         for (key, accs) in other.groups {
@@ -205,6 +217,10 @@ impl Operator for AggregateOp {
         // Batches are aggregated in parallel rounds into partial tables, which
         // are merged in input order so groups keep their first-seen order.
         let round = rayon::current_num_threads().max(1) * 2;
+        // Aggregates that keep their inputs (collect, percentiles, DISTINCT)
+        // grow with the rows; the table's estimate is held to the memory cap.
+        let keeping = self.aggregates.iter().filter(|(_, a)| keeps_inputs(a)).count();
+        let mut kept_rows = 0usize;
         loop {
             let mut batches = Vec::with_capacity(round);
             while batches.len() < round {
@@ -229,6 +245,10 @@ impl Operator for AggregateOp {
             for partial in partials {
                 table.merge(partial?)?;
             }
+            if keeping > 0 {
+                kept_rows = kept_rows.saturating_add(batches.iter().map(|b| b.len).sum::<usize>());
+            }
+            ctx.guard().admit(table.estimated_bytes(keeping, kept_rows))?;
             let exhausted = batches.len() < round;
             last_batch = batches.pop().unwrap_or(last_batch);
             if exhausted {
@@ -259,4 +279,13 @@ impl Operator for AggregateOp {
             .collect();
         Ok(Some(Batch::new(names, columns, len)))
     }
+}
+
+/// Whether an aggregate keeps (some of) its inputs until it finishes.
+fn keeps_inputs(a: &AggregateExpr) -> bool {
+    a.distinct
+        || matches!(
+            a.function,
+            AggregateFunction::Collect | AggregateFunction::PercentileCont | AggregateFunction::PercentileDisc
+        )
 }
