@@ -363,7 +363,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MS", default_value_t = 120_000)]
     pub query_timeout_ms: u64,
     /// Memory one query may hold (0: no limit): rows it sorts, writes or
-    /// materializes and any batch in flight; past it the query fails
+    /// materializes, its aggregation tables (collect and DISTINCT keep their
+    /// inputs) and any batch in flight; past it the query fails
     /// (Bolt: Neo.TransientError.General.MemoryPoolOutOfMemoryError, HTTP:
     /// MemoryLimitExceededException) and the server goes on.
     #[arg(long, value_name = "MIB", default_value_t = 4096)]
