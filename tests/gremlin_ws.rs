@@ -4,7 +4,6 @@
 //! malformed frames (a 498 when the request id is readable, else only that
 //! connection closes), the SASL challenge, and session transactions.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use futures_util::{SinkExt, StreamExt};
@@ -15,7 +14,6 @@ use plexus::server::gremlin_ws::request::{RequestMessage, GRAPHBINARY_MIME, GRAP
 use plexus::server::gremlin_ws::response::ResponseMessage;
 use plexus::server::gremlin_ws::value::{Bytecode, Uuid, WireInstruction, WireValue};
 use plexus::server::ServerConfig;
-use plexus::Database;
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -23,25 +21,12 @@ use tokio_tungstenite::tungstenite::Message;
 #[allow(dead_code)]
 mod server;
 
-use server::TestServer;
+use server::{modern_graph, TestServer};
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 fn start(config: ServerConfig) -> TestServer {
-    let db = Database::in_memory();
-    db.execute(
-        "CREATE (m:person {name: 'marko', age: 29})-[:knows {weight: 0.5}]->(:person {name: 'vadas', age: 27}),
-                (m)-[:created {weight: 0.4}]->(:software {name: 'lop', lang: 'java'})",
-        &Default::default(),
-    )
-    .and_then(|r| r.collect_rows())
-    .expect("seed");
-    let config = ServerConfig {
-        bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
-        ..config
-    };
-    TestServer::start(db, config)
+    TestServer::start_loopback(modern_graph(), config)
 }
 
 async fn connect(server: &TestServer) -> Socket {

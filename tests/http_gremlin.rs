@@ -3,36 +3,24 @@
 //! HTTP Basic auth, and the Prometheus counters after Bolt and HTTP queries.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use plexus::server::bolt::auth::SingleUser;
 use plexus::server::ServerConfig;
-use plexus::Database;
 use serde_json::{json, Value as Json};
 
 #[path = "common/server.rs"]
 #[allow(dead_code)]
 mod server;
 
-use server::TestServer;
+use server::{modern_graph, TestServer};
 
 #[path = "common/bolt.rs"]
 #[allow(dead_code)]
 mod bolt;
 
 use bolt::{map, s, Client, FAILURE};
-
-/// Both listeners on ephemeral loopback ports.
-fn start_server(db: Database, config: ServerConfig) -> TestServer {
-    let config = ServerConfig {
-        bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
-        ..config
-    };
-    TestServer::start(db, config)
-}
 
 impl TestServer {
     /// One HTTP/1.1 exchange (JSON when there is a body): status, content type and body.
@@ -57,25 +45,13 @@ impl TestServer {
     }
 }
 
-fn modern() -> Database {
-    let db = Database::in_memory();
-    db.execute(
-        "CREATE (m:person {name: 'marko', age: 29})-[:knows {weight: 0.5}]->(:person {name: 'vadas', age: 27}),
-                (m)-[:created {weight: 0.4}]->(:software {name: 'lop', lang: 'java'})",
-        &Default::default(),
-    )
-    .and_then(|r| r.collect_rows())
-    .expect("seed");
-    db
-}
-
 fn int64(i: i64) -> Json {
     json!({"@type": "g:Int64", "@value": i})
 }
 
 #[test]
 fn counts_come_back_in_a_full_graphson_response_message() {
-    let server = start_server(modern(), ServerConfig::default());
+    let server = TestServer::start_loopback(modern_graph(), ServerConfig::default());
     let (status, body) = server.gremlin("g.V().count()");
     assert_eq!(status, 200);
     assert!(body["requestId"].as_str().is_some_and(|id| id.len() == 36), "{body}");
@@ -115,7 +91,7 @@ fn counts_come_back_in_a_full_graphson_response_message() {
 
 #[test]
 fn vertices_edges_and_paths_are_graphson_elements() {
-    let server = start_server(modern(), ServerConfig::default());
+    let server = TestServer::start_loopback(modern_graph(), ServerConfig::default());
     let vertices = server.data("g.V().has('name', 'marko')");
     let [vertex] = &vertices[..] else { panic!("{vertices:?}") };
     assert_eq!(vertex["@type"], "g:Vertex");
@@ -162,7 +138,7 @@ fn vertices_edges_and_paths_are_graphson_elements() {
 
 #[test]
 fn maps_are_flat_key_value_lists_with_token_keys() {
-    let server = start_server(modern(), ServerConfig::default());
+    let server = TestServer::start_loopback(modern_graph(), ServerConfig::default());
     let groups = server.data("g.V().groupCount().by(label)");
     assert_eq!(groups, vec![json!({"@type": "g:Map", "@value": ["person", int64(2), "software", int64(1)]})]);
     let maps = server.data("g.V().has('name', 'lop').elementMap()");
@@ -179,7 +155,7 @@ fn maps_are_flat_key_value_lists_with_token_keys() {
 
 #[test]
 fn bad_scripts_get_neptune_errors() {
-    let server = start_server(modern(), ServerConfig::default());
+    let server = TestServer::start_loopback(modern_graph(), ServerConfig::default());
     let (status, ct, text) = server.request("POST", "/gremlin", "", br#"{"gremlin": "g.V(.count("}"#);
     assert_eq!((status, ct.as_str()), (400, "application/x-amz-json-1.0"), "{text}");
     let body: Json = serde_json::from_str(&text).expect("json");
@@ -200,7 +176,7 @@ fn bad_scripts_get_neptune_errors() {
 #[test]
 fn gremlin_honours_basic_auth() {
     let auth = Arc::new(SingleUser { user: "ann".into(), password: "pw".into() });
-    let server = start_server(modern(), ServerConfig { authenticator: auth, ..Default::default() });
+    let server = TestServer::start_loopback(modern_graph(), ServerConfig { authenticator: auth, ..Default::default() });
     let body = br#"{"gremlin": "g.V().count()"}"#;
     let (status, _, text) = server.request("POST", "/gremlin", "", body);
     assert_eq!(status, 401, "{text}");
@@ -225,7 +201,7 @@ fn samples(text: &str) -> BTreeMap<String, f64> {
 
 #[test]
 fn metrics_count_queries_by_language_protocol_and_outcome() {
-    let server = start_server(modern(), ServerConfig::default());
+    let server = TestServer::start_loopback(modern_graph(), ServerConfig::default());
     let mut bolt = Client::ready_with(server.bolt, &[("scheme", s("none"))]);
     assert!(bolt.try_query("RETURN 1 AS n", map(&[])).is_ok());
     assert!(bolt.try_query("CREATE (:person {name: 'josh'})", map(&[])).is_ok());

@@ -3,7 +3,7 @@
 //! and `/status`.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use plexus::server::bolt::auth::SingleUser;
@@ -22,14 +22,8 @@ impl TestServer {
         TestServer::start_with(ServerConfig::default())
     }
 
-    /// Both listeners on ephemeral loopback ports.
     fn start_with(config: ServerConfig) -> TestServer {
-        let config = ServerConfig {
-            bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
-            ..config
-        };
-        TestServer::start(Database::in_memory(), config)
+        TestServer::start_loopback(Database::in_memory(), config)
     }
 
     /// One HTTP/1.1 exchange: status, content type and body.

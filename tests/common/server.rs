@@ -16,7 +16,26 @@ pub struct TestServer {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// A small part of TinkerPop's modern graph: marko knows vadas and created lop.
+pub fn modern_graph() -> Database {
+    let db = Database::in_memory();
+    db.execute(
+        "CREATE (m:person {name: 'marko', age: 29})-[:knows {weight: 0.5}]->(:person {name: 'vadas', age: 27}),
+                (m)-[:created {weight: 0.4}]->(:software {name: 'lop', lang: 'java'})",
+        &Default::default(),
+    )
+    .and_then(|r| r.collect_rows())
+    .expect("seed");
+    db
+}
+
 impl TestServer {
+    /// Serves `db` with `config`, Bolt and HTTP both on ephemeral loopback ports.
+    pub fn start_loopback(db: Database, config: ServerConfig) -> TestServer {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+        TestServer::start(db, ServerConfig { bolt_addr: loopback, http_addr: Some(loopback), ..config })
+    }
+
     /// Serves `db` with `config` (give it port 0 addresses for ephemeral ports).
     pub fn start(db: Database, config: ServerConfig) -> TestServer {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
