@@ -2,9 +2,8 @@
 //! format, error reporting, `plexus shell` driven through a pipe, data that
 //! stays in the data directory, snapshots and restore.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{json, Value as Json};
 
@@ -15,19 +14,10 @@ fn plexus(args: &[&str], stdin: &str) -> Output {
     plexus_in(cwd.path(), args, stdin)
 }
 
-/// Run `plexus ARGS` in `cwd` with `stdin` piped in.
-fn plexus_in(cwd: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plexus"))
-        .current_dir(cwd)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start plexus");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
-    child.wait_with_output().expect("wait for plexus")
-}
+#[path = "common/binary.rs"]
+mod binary;
+
+use binary::plexus_in;
 
 /// Run `plexus ARGS` in `cwd`, expect success, return stdout.
 fn ok_in(cwd: &Path, args: &[&str], stdin: &str) -> String {

@@ -18,6 +18,11 @@ mod server;
 
 use server::TestServer;
 
+#[path = "common/binary.rs"]
+mod binary;
+
+use binary::plexus_in;
+
 fn loopback() -> ServerConfig {
     ServerConfig { bolt_addr: SocketAddr::from(([127, 0, 0, 1], 0)), http_addr: None, ..ServerConfig::default() }
 }
@@ -25,17 +30,8 @@ fn loopback() -> ServerConfig {
 /// Run `plexus shell ARGS` with `stdin` piped in; (success, stdout, stderr).
 fn shell(args: &[&str], stdin: &str) -> (bool, String, String) {
     let cwd = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plexus"))
-        .current_dir(cwd.path())
-        .arg("shell")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start plexus");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
-    let Output { status, stdout, stderr } = child.wait_with_output().expect("wait for plexus");
+    let args: Vec<&str> = std::iter::once("shell").chain(args.iter().copied()).collect();
+    let Output { status, stdout, stderr } = plexus_in(cwd.path(), &args, stdin);
     (status.success(), String::from_utf8(stdout).expect("UTF-8"), String::from_utf8(stderr).expect("UTF-8"))
 }
 
