@@ -31,18 +31,6 @@ impl TestServer {
         self.http_request(method, path, "", content_type, body)
     }
 
-    /// The same with extra header lines (each ending in CRLF).
-    fn request_with(
-        &self,
-        method: &str,
-        path: &str,
-        extra_headers: &str,
-        content_type: Option<&str>,
-        body: &[u8],
-    ) -> (u16, String, String) {
-        self.http_request(method, path, extra_headers, content_type, body)
-    }
-
     fn cypher_form(&self, form: &str) -> (u16, Json) {
         let (status, _, body) =
             self.request("POST", "/openCypher", Some("application/x-www-form-urlencoded"), form.as_bytes());
@@ -161,16 +149,16 @@ fn with_an_authenticator_open_cypher_needs_basic_credentials() {
     assert_eq!((status, body["code"].as_str()), (401, Some("AccessDeniedException")));
     // "ann:no", then "ann:pw"
     let (status, _, _) =
-        server.request_with("POST", "/openCypher", "Authorization: Basic YW5uOm5v\r\n", form, b"query=RETURN+1+AS+n");
+        server.http_request("POST", "/openCypher", "Authorization: Basic YW5uOm5v\r\n", form, b"query=RETURN+1+AS+n");
     assert_eq!(status, 401);
     let (status, _, body) =
-        server.request_with("POST", "/openCypher", "Authorization: Basic YW5uOnB3\r\n", form, b"query=RETURN+1+AS+n");
+        server.http_request("POST", "/openCypher", "Authorization: Basic YW5uOnB3\r\n", form, b"query=RETURN+1+AS+n");
     assert_eq!((status, serde_json::from_str::<Json>(&body).expect("json")), (200, json!({"results": [{"n": 1}]})));
     let (status, _, _) = server.request("GET", "/status", None, b"");
     assert_eq!(status, 200, "health checks need no credentials");
     let (status, _, _) = server.request("GET", "/metrics", None, b"");
     assert_eq!(status, 401, "the metrics need credentials");
-    let (status, _, body) = server.request_with("GET", "/metrics", "Authorization: Basic YW5uOnB3\r\n", None, b"");
+    let (status, _, body) = server.http_request("GET", "/metrics", "Authorization: Basic YW5uOnB3\r\n", None, b"");
     assert_eq!(status, 200);
     assert!(body.contains("plexus_"), "{body}");
 }
